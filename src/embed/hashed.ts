@@ -1,0 +1,78 @@
+/**
+ * The offline text embedder: hashed word unigrams and bigrams, no model needed. A state
+ * (the conversation so far) keeps who said what (`u:`/`a:` prefixes), the user's last words
+ * apart (`l:`), and how many agent turns have passed, because those are what an agent must
+ * act on; an action is the utterance alone.
+ *
+ * @example
+ * const embedder = createHashedEmbedder({ dimension: 1024 });
+ * embedder.embedState(turns) // → SparseVector with unit L2 norm per block
+ */
+import type { Turn } from '../task/types.ts';
+import { hashString } from '../util/rng.ts';
+
+/** A sparse vector: sorted unique indices with their values. */
+export type SparseVector = { indices: Int32Array; values: Float32Array };
+
+export type HashedEmbedderConfig = { kind: 'hashed'; version: 1; dimension: number };
+
+export type Embedder = {
+  config: HashedEmbedderConfig;
+  dimension: number;
+  embedState(turns: readonly Turn[]): SparseVector;
+  embedAction(text: string): SparseVector;
+};
+
+export const tokenize = (text: string): string[] => text.toLowerCase().match(/[a-z0-9]+(?:['-][a-z0-9]+)*/g) ?? [];
+
+const ngrams = (tokens: readonly string[]): string[] => [...tokens, ...tokens.slice(1).map((token, index) => `${tokens[index]} ${token}`)];
+
+/** Adds log(1 + count) features of one block, scaled so the block has L2 norm `weight`. */
+const addBlock = (into: Map<number, number>, features: readonly string[], dimension: number, weight: number): void => {
+  if (features.length === 0) return;
+  const counts = new Map<number, number>();
+  for (const feature of features) {
+    const index = hashString(feature) % dimension;
+    counts.set(index, (counts.get(index) ?? 0) + 1);
+  }
+  let norm = 0;
+  for (const count of counts.values()) norm += Math.log1p(count) ** 2;
+  const scale = weight / Math.sqrt(norm);
+  for (const [index, count] of counts) into.set(index, (into.get(index) ?? 0) + Math.log1p(count) * scale);
+};
+
+const toSparse = (features: Map<number, number>): SparseVector => {
+  const indices = Int32Array.from([...features.keys()].sort((a, b) => a - b));
+  return { indices, values: Float32Array.from(indices, (index) => features.get(index) ?? 0) };
+};
+
+export const createHashedEmbedder = ({ dimension }: { dimension: number }): Embedder => {
+  if (!Number.isInteger(dimension) || dimension < 16) throw new RangeError(`embedding dimension must be an integer ≥ 16, got ${dimension}`);
+  return {
+    config: { kind: 'hashed', version: 1, dimension },
+    dimension,
+    embedState(turns) {
+      const features = new Map<number, number>();
+      const history = turns.flatMap((turn) => ngrams(tokenize(turn.text)).map((gram) => `${turn.role === 'user' ? 'u' : 'a'}:${gram}`));
+      addBlock(features, history, dimension, 1);
+      addBlock(features, turns.filter((turn) => turn.role === 'user').flatMap((turn) => ngrams(tokenize(turn.text))), dimension, 1);
+      const lastUser = turns.findLast((turn) => turn.role === 'user');
+      if (lastUser !== undefined) addBlock(features, ngrams(tokenize(lastUser.text)).map((gram) => `l:${gram}`), dimension, 1);
+      const agentTurns = turns.filter((turn) => turn.role === 'agent').length;
+      addBlock(features, [`turns:${agentTurns}`], dimension, 1);
+      return toSparse(features);
+    },
+    embedAction(text) {
+      const features = new Map<number, number>();
+      addBlock(features, ngrams(tokenize(text)), dimension, 1);
+      return toSparse(features);
+    },
+  };
+};
+
+/** Writes sparse rows into a dense row-major matrix, for a batch of network inputs. */
+export const densify = (rows: readonly SparseVector[], dimension: number): Float32Array => {
+  const dense = new Float32Array(rows.length * dimension);
+  rows.forEach((row, r) => row.indices.forEach((index, i) => (dense[r * dimension + index] = row.values[i] ?? 0)));
+  return dense;
+};

@@ -1,0 +1,126 @@
+/**
+ * The utterance-level networks, over text embeddings: a state encoder and an action encoder
+ * shared by every head (as ILQL shares its transformer), twin Q heads with Polyak target
+ * copies, a V head, and a bilinear behaviour model π_β(a|s) ∝ exp(e_s·W·e_a).
+ *
+ * A Q head computes relu(W_s e_s + W_a e_a + W_p (e_s ⊙ e_a) + b)·w + c + Σ_d u_d x_s[d] x_a[d]: the
+ * first layer is split so that scoring many actions for one state repeats only the product
+ * term, and the last ("wide") term reads raw hashed features that the state and the action
+ * share, i.e. where a reply echoes the user's own words. π_β has a wide term of its own.
+ *
+ * @example
+ * const parameters = initialParameters({ inputDimension: 1024, hidden: 64 }, rng);
+ * const q = qValues(parameters, 'q1', encodeStates(parameters, x), encodeActions(parameters, a)); // [B, A]
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../util/rng.ts';
+import { glorotUniform, linear } from './linear.ts';
+
+export type NetworkShape = { inputDimension: number; hidden: number };
+export type QHead = 'q1' | 'q2' | 'target-q1' | 'target-q2';
+export type Parameters = Map<string, tf.Variable>;
+
+const qHeadShapes = (h: number, d: number): Record<string, number[]> => ({ ws: [h, h], wa: [h, h], wp: [h, h], b: [h], w: [h, 1], c: [1], wide: [d] });
+
+/** Raw hashed features and their encoding, for a batch of states or of actions. */
+export type Encoded = { raw: tf.Tensor2D; hidden: tf.Tensor2D };
+
+export const parameterShapes = ({ inputDimension: d, hidden: h }: NetworkShape): Map<string, number[]> => {
+  const shapes = new Map<string, number[]>();
+  for (const encoder of ['state', 'action']) {
+    shapes.set(`${encoder}.w1`, [d, h]).set(`${encoder}.b1`, [h]).set(`${encoder}.w2`, [h, h]).set(`${encoder}.b2`, [h]);
+  }
+  for (const head of ['q1', 'q2', 'target-q1', 'target-q2']) {
+    for (const [name, shape] of Object.entries(qHeadShapes(h, d))) shapes.set(`${head}.${name}`, shape);
+  }
+  shapes.set('v.w1', [h, h]).set('v.b1', [h]).set('v.w', [h, 1]).set('v.c', [1]);
+  shapes.set('policy.w', [h, h]).set('policy.wide', [d]);
+  return shapes;
+};
+
+export const isTargetParameter = (name: string): boolean => name.startsWith('target-');
+
+export const initialParameters = (shape: NetworkShape, rng: Rng): Parameters => {
+  const parameters: Parameters = new Map();
+  const random = () => rng.next();
+  for (const [name, dims] of parameterShapes(shape)) {
+    const [rows = 1, cols] = dims;
+    // Vectors (biases, wide weights) start at zero.
+    const values = cols === undefined ? new Float32Array(rows) : glorotUniform(rows, cols, random);
+    parameters.set(name, tf.variable(tf.tensor(values, dims), !isTargetParameter(name)));
+  }
+  // Targets start equal to the heads they follow.
+  for (const [name, variable] of parameters) {
+    if (isTargetParameter(name)) variable.assign(get(parameters, name.replace('target-', '')));
+  }
+  return parameters;
+};
+
+const get = (parameters: Parameters, name: string): tf.Variable => {
+  const variable = parameters.get(name);
+  if (variable === undefined) throw new Error(`network parameter ${name} is missing`);
+  return variable;
+};
+
+const as2d = (parameters: Parameters, name: string) => get(parameters, name) as tf.Tensor as tf.Tensor2D;
+const as1d = (parameters: Parameters, name: string) => get(parameters, name) as tf.Tensor as tf.Tensor1D;
+
+const encode = (parameters: Parameters, encoder: string, x: tf.Tensor2D): tf.Tensor2D =>
+  linear(tf.relu(linear(x, as2d(parameters, `${encoder}.w1`), as1d(parameters, `${encoder}.b1`))), as2d(parameters, `${encoder}.w2`), as1d(parameters, `${encoder}.b2`));
+
+export const encodeStates = (parameters: Parameters, raw: tf.Tensor2D): Encoded => ({ raw, hidden: encode(parameters, 'state', raw) });
+export const encodeActions = (parameters: Parameters, raw: tf.Tensor2D): Encoded => ({ raw, hidden: encode(parameters, 'action', raw) });
+
+/** Σ_d u_d x_s[d] x_a[d] for aligned rows: [B]. */
+const widePaired = (parameters: Parameters, name: string, states: Encoded, actions: Encoded): tf.Tensor1D =>
+  tf.sum(tf.mul(tf.mul(states.raw, actions.raw), get(parameters, name)), 1) as tf.Tensor1D;
+
+/**
+ * Σ_d u_d x_s[d] x_a[d] for every state and action: [B, A]. Plain matMul with transposeB: the
+ * custom-gradient `linear` over a transposed raw input corrupted the WASM heap inside a full
+ * Q head (not reproducible in isolation), and this product is small.
+ */
+const wideAll = (parameters: Parameters, name: string, states: Encoded, actions: Encoded): tf.Tensor2D =>
+  tf.matMul(tf.mul(states.raw, get(parameters, name)) as tf.Tensor2D, actions.raw, false, true);
+
+const readout = (parameters: Parameters, head: string, hidden: tf.Tensor2D): tf.Tensor1D =>
+  tf.reshape(linear(tf.relu(hidden), as2d(parameters, `${head}.w`), as1d(parameters, `${head}.c`)), [-1]) as tf.Tensor1D;
+
+/** Q(s_i, a_i) for aligned rows of states and actions: [B]. */
+export const qPaired = (parameters: Parameters, head: QHead, states: Encoded, actions: Encoded): tf.Tensor1D => {
+  const hidden = tf.addN([
+    linear(states.hidden, as2d(parameters, `${head}.ws`)),
+    linear(actions.hidden, as2d(parameters, `${head}.wa`)),
+    linear(tf.mul(states.hidden, actions.hidden), as2d(parameters, `${head}.wp`), as1d(parameters, `${head}.b`)),
+  ]) as tf.Tensor2D;
+  return tf.add(readout(parameters, head, hidden), widePaired(parameters, `${head}.wide`, states, actions));
+};
+
+/** Q(s_i, a_j) for every state and every action: [B, A]. */
+export const qValues = (parameters: Parameters, head: QHead, states: Encoded, actions: Encoded): tf.Tensor2D => {
+  const [b, h] = states.hidden.shape;
+  const a = actions.hidden.shape[0];
+  const fromState = tf.reshape(linear(states.hidden, as2d(parameters, `${head}.ws`)), [b, 1, h]);
+  const fromAction = tf.reshape(linear(actions.hidden, as2d(parameters, `${head}.wa`)), [1, a, h]);
+  const products = tf.reshape(tf.mul(tf.reshape(states.hidden, [b, 1, h]), tf.reshape(actions.hidden, [1, a, h])), [b * a, h]) as tf.Tensor2D;
+  const fromProduct = tf.reshape(linear(products, as2d(parameters, `${head}.wp`), as1d(parameters, `${head}.b`)), [b, a, h]);
+  const hidden = tf.reshape(tf.add(tf.add(fromState, fromAction), fromProduct), [b * a, h]) as tf.Tensor2D;
+  return tf.add(tf.reshape(readout(parameters, head, hidden), [b, a]), wideAll(parameters, `${head}.wide`, states, actions));
+};
+
+export const values = (parameters: Parameters, states: Encoded): tf.Tensor1D =>
+  readout(parameters, 'v', linear(states.hidden, as2d(parameters, 'v.w1'), as1d(parameters, 'v.b1')));
+
+/** Behaviour-model logits: [B, A]. */
+export const policyLogits = (parameters: Parameters, states: Encoded, actions: Encoded): tf.Tensor2D =>
+  tf.add(linear(linear(states.hidden, as2d(parameters, 'policy.w')), tf.transpose(actions.hidden)), wideAll(parameters, 'policy.wide', states, actions));
+
+/** target ← (1 − ρ)·target + ρ·online, for every target head. */
+export const polyakUpdate = (parameters: Parameters, rate: number): void => {
+  tf.tidy(() => {
+    for (const [name, target] of parameters) {
+      if (!isTargetParameter(name)) continue;
+      target.assign(tf.add(tf.mul(target, 1 - rate), tf.mul(get(parameters, name.replace('target-', '')), rate)));
+    }
+  });
+};

@@ -1,0 +1,201 @@
+/**
+ * Offline training on imagined dialogues. `ilql` learns twin Q, V and the behaviour model
+ * together (ILQL's four losses); `bc` trains the behaviour model alone on every dialogue and
+ * `fbc` the same on successful dialogues only — one code path, three algorithms.
+ *
+ * @example
+ * const model = await train(dialogues, createHashedEmbedder({ dimension: 1024 }), { ...defaultTrainOptions, algorithm: 'ilql' });
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs';
+import { ReverieError } from '../errors.ts';
+import type { Dialogue } from '../data/dialogue.ts';
+import { toTransitions } from '../data/transitions.ts';
+import { densify } from '../embed/hashed.ts';
+import type { Embedder, SparseVector } from '../embed/hashed.ts';
+import { createProgress } from '../util/progress.ts';
+import { createRng } from '../util/rng.ts';
+import type { Rng } from '../util/rng.ts';
+import { initBackend } from './backend.ts';
+import { linear } from './linear.ts';
+import { conservativeLoss, crossEntropy, expectileLoss, squaredError, stopGradient, tdTarget } from './losses.ts';
+import { encodeActions, encodeStates, initialParameters, isTargetParameter, policyLogits, polyakUpdate, qPaired, qValues, values } from './network.ts';
+import type { Parameters } from './network.ts';
+
+export type Algorithm = 'ilql' | 'bc' | 'fbc';
+
+export type TrainOptions = {
+  algorithm: Algorithm;
+  hidden: number;
+  steps: number;
+  batchSize: number;
+  learningRate: number;
+  /** Discount γ. */
+  gamma: number;
+  /** Expectile τ of the V regression. */
+  expectile: number;
+  /** Polyak rate ρ of the target Q heads. */
+  polyak: number;
+  cqlWeight: number;
+  /** Weight of the behaviour-model loss inside ILQL. */
+  policyWeight: number;
+  /** Library actions drawn per step as the conservative term's alternatives. */
+  negatives: number;
+  seed: number;
+};
+
+/** Defaults from the ILQL reference configs (γ, τ, ρ), sized to train in seconds on a CPU. */
+export const defaultTrainOptions: TrainOptions = {
+  algorithm: 'ilql',
+  hidden: 64,
+  steps: 1500,
+  batchSize: 128,
+  learningRate: 1e-3,
+  gamma: 0.99,
+  expectile: 0.7,
+  polyak: 0.005,
+  cqlWeight: 0.5,
+  policyWeight: 1,
+  negatives: 8,
+  seed: 0,
+};
+
+export type TrainedModel = {
+  algorithm: Algorithm;
+  options: TrainOptions;
+  parameters: Parameters;
+  /** Every distinct agent utterance of the training data: the candidates an agent can say. */
+  library: string[];
+  history: { step: number; losses: Record<string, number> }[];
+  stats: { dialogues: number; transitions: number; seconds: number; stepsPerSecond: number };
+};
+
+export class EmptyTrainingSetError extends ReverieError {
+  override readonly name = 'EmptyTrainingSetError';
+}
+
+type Batch = { states: tf.Tensor2D; next: tf.Tensor2D; candidates: tf.Tensor2D; taken: tf.Tensor2D; labels: Int32Array; reward: tf.Tensor1D; done: tf.Tensor1D; negatives: tf.Tensor2D };
+
+const prepare = (dialogues: readonly Dialogue[], embedder: Embedder, algorithm: Algorithm) => {
+  const kept = algorithm === 'fbc' ? dialogues.filter((dialogue) => dialogue.success) : dialogues;
+  const transitions = toTransitions(kept);
+  if (transitions.length === 0) {
+    throw new EmptyTrainingSetError(`no agent turns to learn from in ${dialogues.length} dialogues${algorithm === 'fbc' ? ' (filtered BC keeps successful dialogues only)' : ''}`, {
+      hint: 'Imagine more dialogues, or check that the dataset has agent turns and successes.',
+    });
+  }
+  const libraryIndex = new Map<string, number>();
+  for (const transition of transitions) if (!libraryIndex.has(transition.action)) libraryIndex.set(transition.action, libraryIndex.size);
+  const library = [...libraryIndex.keys()];
+  const empty: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
+  return {
+    kept: kept.length,
+    library,
+    libraryRows: library.map((text) => embedder.embedAction(text)),
+    states: transitions.map((transition) => embedder.embedState(transition.state)),
+    next: transitions.map((transition) => (transition.next === undefined ? empty : embedder.embedState(transition.next))),
+    actions: Int32Array.from(transitions, (transition) => libraryIndex.get(transition.action) ?? 0),
+    reward: Float32Array.from(transitions, (transition) => transition.reward),
+    done: Float32Array.from(transitions, (transition) => Number(transition.done)),
+  };
+};
+
+type Prepared = ReturnType<typeof prepare>;
+
+const sampleBatch = (data: Prepared, options: TrainOptions, dimension: number, rng: Rng): Batch => {
+  const rows = Array.from({ length: options.batchSize }, () => rng.int(0, data.actions.length - 1));
+  // Candidates are the distinct actions of the batch: the behaviour model's softmax runs over them.
+  const candidateIds: number[] = [];
+  const position = new Map<number, number>();
+  const labels = Int32Array.from(rows, (row) => {
+    const id = data.actions[row] ?? 0;
+    if (!position.has(id)) position.set(id, candidateIds.push(id) - 1);
+    return position.get(id) ?? 0;
+  });
+  const negativeIds = Array.from({ length: options.negatives }, () => rng.int(0, data.library.length - 1));
+  const pick = (ids: readonly number[]) => ids.map((id) => data.libraryRows[id] as SparseVector);
+  const tensor = (vectors: readonly SparseVector[]) => tf.tensor2d(densify(vectors, dimension), [vectors.length, dimension]);
+  const candidates = tensor(pick(candidateIds));
+  return {
+    states: tensor(rows.map((row) => data.states[row] as SparseVector)),
+    next: tensor(rows.map((row) => data.next[row] as SparseVector)),
+    candidates,
+    taken: tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), candidateIds.length), 'float32') as tf.Tensor2D,
+    labels,
+    reward: tf.tensor1d(Float32Array.from(rows, (row) => data.reward[row] ?? 0)),
+    done: tf.tensor1d(Float32Array.from(rows, (row) => data.done[row] ?? 1)),
+    negatives: tensor(pick(negativeIds)),
+  };
+};
+
+/** The losses of one batch; with `policyOnly`, just the behaviour model's cross-entropy. */
+const batchLosses = (parameters: Parameters, batch: Batch, options: TrainOptions, policyOnly: boolean): Record<string, tf.Scalar> => {
+  const states = encodeStates(parameters, batch.states);
+  const candidates = encodeActions(parameters, batch.candidates);
+  const policy = crossEntropy(policyLogits(parameters, states, candidates), batch.labels);
+  if (policyOnly) return { policy };
+  const actions = { raw: linear(batch.taken, candidates.raw), hidden: linear(batch.taken, candidates.hidden) };
+  const negatives = encodeActions(parameters, batch.negatives);
+  const nextValue = stopGradient(values(parameters, encodeStates(parameters, batch.next)));
+  const target = tdTarget(batch.reward, batch.done, nextValue, options.gamma);
+  const fixedStates = { raw: states.raw, hidden: stopGradient(states.hidden) };
+  const fixedActions = { raw: actions.raw, hidden: stopGradient(actions.hidden) };
+  const targetQ = stopGradient(tf.minimum(qPaired(parameters, 'target-q1', fixedStates, fixedActions), qPaired(parameters, 'target-q2', fixedStates, fixedActions)));
+  const value = expectileLoss(tf.sub(targetQ, values(parameters, states)), options.expectile);
+  let td = tf.scalar(0);
+  let cql = tf.scalar(0);
+  for (const head of ['q1', 'q2'] as const) {
+    const q = qPaired(parameters, head, states, actions);
+    td = tf.add(td, squaredError(q, target));
+    const alternatives = tf.concat([tf.reshape(q, [-1, 1]), qValues(parameters, head, states, negatives)], 1) as tf.Tensor2D;
+    cql = tf.add(cql, conservativeLoss(q, alternatives));
+  }
+  return { td, value, cql, policy };
+};
+
+export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, options: TrainOptions, progressStream?: NodeJS.WritableStream & { isTTY?: boolean }): Promise<TrainedModel> => {
+  await initBackend();
+  const started = performance.now();
+  const data = prepare(dialogues, embedder, options.algorithm);
+  const rng = createRng(options.seed).fork(`train-${options.algorithm}`);
+  const parameters = initialParameters({ inputDimension: embedder.dimension, hidden: options.hidden }, rng.fork('init'));
+  const trainable = [...parameters].filter(([name]) => !isTargetParameter(name)).map(([, variable]) => variable);
+  const optimizer = tf.train.adam(options.learningRate);
+  const policyOnly = options.algorithm !== 'ilql';
+  const history: TrainedModel['history'] = [];
+  const progress = progressStream === undefined ? undefined : createProgress({ label: `train ${options.algorithm}`, total: options.steps, stream: progressStream });
+  const batchRng = rng.fork('batches');
+  for (let step = 1; step <= options.steps; step += 1) {
+    const batch = sampleBatch(data, options, embedder.dimension, batchRng);
+    let parts: Record<string, number> = {};
+    const cost = optimizer.minimize(() => {
+      const losses = batchLosses(parameters, batch, options, policyOnly);
+      const total = policyOnly
+        ? (losses.policy as tf.Scalar)
+        : tf.addN([losses.td, losses.value, tf.mul(losses.cql as tf.Scalar, options.cqlWeight), tf.mul(losses.policy as tf.Scalar, options.policyWeight)] as tf.Tensor[]);
+      if (step % 50 === 0 || step === options.steps) parts = Object.fromEntries(Object.entries(losses).map(([name, loss]) => [name, loss.dataSync()[0] ?? NaN]));
+      return total as tf.Scalar;
+    }, true, trainable);
+    cost?.dispose();
+    for (const tensor of Object.values(batch)) if (tensor instanceof tf.Tensor) tensor.dispose();
+    if (!policyOnly) polyakUpdate(parameters, options.polyak);
+    if (Object.keys(parts).length > 0) {
+      history.push({ step, losses: parts });
+      if (Object.values(parts).some((loss) => !Number.isFinite(loss))) {
+        throw new ReverieError(`training diverged at step ${step}: losses ${JSON.stringify(parts)}`, { hint: 'Lower --learning-rate, or check the rewards in the dataset.' });
+      }
+    }
+    progress?.tick(1, Object.fromEntries(Object.entries(parts).map(([name, loss]) => [name, loss.toFixed(3)])));
+  }
+  progress?.done();
+  optimizer.dispose();
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    algorithm: options.algorithm,
+    options,
+    parameters,
+    library: data.library,
+    history,
+    stats: { dialogues: data.kept, transitions: data.actions.length, seconds, stepsPerSecond: options.steps / seconds },
+  };
+};

@@ -1,0 +1,65 @@
+/**
+ * The shapes every task shares: a conversation is a list of turns; a built-in task brings a
+ * simulator that samples hidden personas, plays the user from the agent's text, and judges.
+ *
+ * @example
+ * const turns: Turn[] = [{ role: 'user', text: 'Hi!' }, { role: 'agent', text: 'What do you enjoy?' }];
+ */
+import type { z } from 'zod';
+import type { Rng } from '../util/rng.ts';
+import type { TaskSpec } from './spec.ts';
+
+export type Role = 'user' | 'agent';
+export type Turn = { role: Role; text: string };
+
+export type Judgement = {
+  /** In [0, 1]; 0 when the conversation ended without an outcome. */
+  reward: number;
+  success: boolean;
+  /** One line a person can read: what was chosen and why it scored so. */
+  reason: string;
+};
+
+export type UserReply = {
+  text: string;
+  /** The user ends the conversation after this reply (accepted an outcome, or left). */
+  done: boolean;
+};
+
+/** A user simulator for one episode; reply(turns) is asked for the user's next turn. */
+export type UserSimulator = { reply(turns: readonly Turn[]): UserReply };
+
+export type AgentStepCandidate = {
+  text: string;
+  /** The score the agent chose by; the other fields are filled by value-based agents. */
+  score: number;
+  q?: number;
+  v?: number;
+  advantage?: number;
+  prior?: number;
+};
+
+export type AgentStep = { text: string; candidates?: AgentStepCandidate[] };
+
+/** What every agent does: read the conversation so far, say the next thing. */
+export type Agent = { name: string; act(turns: readonly Turn[]): Promise<AgentStep> };
+
+/** Makes a fresh agent for one episode; scripted agents use the rng, the oracle the persona. */
+export type AgentFactory<P> = (episode: { rng: Rng; persona: P }) => Agent;
+
+export type ScriptedBehaviour<P> = { name: string; weight: number; create: AgentFactory<P> };
+
+export type TaskSimulator<P> = {
+  spec: TaskSpec;
+  personaSchema: z.ZodType<P>;
+  samplePersona(rng: Rng): P;
+  describePersona(persona: P): string;
+  createUser(persona: P, rng: Rng): UserSimulator;
+  judge(persona: P, turns: readonly Turn[]): Judgement;
+  /** Agents of uneven quality whose conversations make up the imagined data. */
+  behaviours: readonly ScriptedBehaviour<P>[];
+  /** Recommends at once, like an LLM that does not ask (the paper's Figure 1). */
+  naive: AgentFactory<P>;
+  /** Knows the hidden persona: an upper bound for the task. */
+  oracle: AgentFactory<P>;
+};
