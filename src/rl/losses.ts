@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /** The identity whose gradient is zero: tfjs has no stopGradient op. */
-export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as tf.CustomGradientFunc<tf.Tensor>) as <T extends tf.Tensor>(x: T) => T;
+export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0]) as <T extends tf.Tensor>(x: T) => T;
 
 /** mean(|τ − 1[u < 0]| · u²): with τ > 0.5, V leans toward the upper expectile of Q. */
 export const expectileLoss = (difference: tf.Tensor1D, tau: number): tf.Scalar =>
