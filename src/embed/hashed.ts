@@ -6,7 +6,7 @@
  *
  * @example
  * const embedder = createHashedEmbedder({ dimension: 1024 });
- * embedder.embedState(turns) // → SparseVector with unit L2 norm per block
+ * embedder.embedState(turns) // → SparseVector of log(1 + count) features
  */
 import type { Turn } from '../task/types.ts';
 import { hashString } from '../util/rng.ts';
@@ -27,7 +27,11 @@ export const tokenize = (text: string): string[] => text.toLowerCase().match(/[a
 
 const ngrams = (tokens: readonly string[]): string[] => [...tokens, ...tokens.slice(1).map((token, index) => `${tokens[index]} ${token}`)];
 
-/** Adds log(1 + count) features of one block, scaled so the block has L2 norm `weight`. */
+/**
+ * Adds log(1 + count) features of one block. Blocks are not normalised: a feature present once
+ * is worth log 2 whatever the length of the text, which keeps first-layer activations and the
+ * wide term's products at a scale that trains quickly.
+ */
 const addBlock = (into: Map<number, number>, features: readonly string[], dimension: number, weight: number): void => {
   if (features.length === 0) return;
   const counts = new Map<number, number>();
@@ -35,10 +39,7 @@ const addBlock = (into: Map<number, number>, features: readonly string[], dimens
     const index = hashString(feature) % dimension;
     counts.set(index, (counts.get(index) ?? 0) + 1);
   }
-  let norm = 0;
-  for (const count of counts.values()) norm += Math.log1p(count) ** 2;
-  const scale = weight / Math.sqrt(norm);
-  for (const [index, count] of counts) into.set(index, (into.get(index) ?? 0) + Math.log1p(count) * scale);
+  for (const [index, count] of counts) into.set(index, (into.get(index) ?? 0) + Math.log1p(count) * weight);
 };
 
 const toSparse = (features: Map<number, number>): SparseVector => {

@@ -46,7 +46,7 @@ export const imagineDialogue = async <P>(task: TaskSimulator<P>, seed: number, i
     turns: episode.turns,
     reward: episode.judgement.reward,
     success: episode.judgement.success,
-    meta: { behaviour: behaviour.name, seed, index, ended: episode.ended, judge: episode.judgement.reason },
+    meta: { behaviour: behaviour.name, seed, index, taskVersion: task.spec.version, ended: episode.ended, judge: episode.judgement.reason },
   };
 };
 

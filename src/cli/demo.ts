@@ -1,0 +1,41 @@
+/**
+ * `reverie demo`: the whole method offline on a built-in task, from imagined dialogues to the
+ * comparison table on held-out personas.
+ */
+import type { Command } from 'commander';
+import { defaultDemoOptions, runDemo } from '../pipeline/demo.ts';
+import { numberList, positiveInteger } from './options.ts';
+
+export const registerDemo = (program: Command): void => {
+  program
+    .command('demo')
+    .description('imagine dialogues, train BC, filtered BC and ILQL, and compare every agent on held-out personas (offline)')
+    .option('--task <name>', 'built-in task', defaultDemoOptions.task)
+    .option('--out <dir>', 'run folder for the dataset, checkpoints and report', 'runs/demo')
+    .option('-n, --dialogues <n>', 'imagined dialogues', positiveInteger('--dialogues'), defaultDemoOptions.dialogues)
+    .option('--episodes <n>', 'test episodes per agent', positiveInteger('--episodes'), defaultDemoOptions.episodes)
+    .option('--validation-episodes <n>', 'validation episodes per β when choosing β', positiveInteger('--validation-episodes'), defaultDemoOptions.validationEpisodes)
+    .option('--steps <n>', 'training steps per algorithm', positiveInteger('--steps'), defaultDemoOptions.train.steps)
+    .option('--seed <n>', 'seed of the imagined data and of training', positiveInteger('--seed'), defaultDemoOptions.seed)
+    .option('--eval-seed <n>', 'seed of the evaluation personas', positiveInteger('--eval-seed'), defaultDemoOptions.evalSeed)
+    .option('--k <n>', 'proposals ILQL chooses among', positiveInteger('--k'), defaultDemoOptions.k)
+    .option('--betas <list>', 'β values tried on validation personas', numberList('--betas'), defaultDemoOptions.betas)
+    .action(async (flags: { task: string; out: string; dialogues: number; episodes: number; validationEpisodes: number; steps: number; seed: number; evalSeed: number; k: number; betas: number[] }) => {
+      const { table } = await runDemo({
+        ...defaultDemoOptions,
+        task: flags.task,
+        out: flags.out,
+        dialogues: flags.dialogues,
+        episodes: flags.episodes,
+        validationEpisodes: flags.validationEpisodes,
+        seed: flags.seed,
+        evalSeed: flags.evalSeed,
+        k: flags.k,
+        betas: flags.betas,
+        train: { ...defaultDemoOptions.train, steps: flags.steps },
+        log: (line) => process.stderr.write(`${line}\n`),
+        progress: process.stderr,
+      });
+      process.stdout.write(`\n${table}\n\nreport: ${flags.out}/report.md, numbers: ${flags.out}/results.json\n`);
+    });
+};

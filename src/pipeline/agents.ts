@@ -1,0 +1,58 @@
+/**
+ * Names the agents a command can evaluate: the task's scripted ones (`naive`, `oracle`,
+ * `behaviour`) and trained ones from a checkpoint folder (`ilql=run/checkpoints/ilql`; the
+ * checkpoint says whether it is ILQL, BC or filtered BC).
+ *
+ * @example
+ * const factory = await createAgentFactory(task, parseAgentSpec('ilql=run/checkpoints/ilql'), { k: 16, beta: 4 });
+ */
+import { ReverieError } from '../errors.ts';
+import { createValueAgent } from '../agent/value-agent.ts';
+import { createHashedEmbedder } from '../embed/hashed.ts';
+import { behaviourMixture } from '../eval/evaluate.ts';
+import { loadCheckpoint } from '../rl/checkpoint.ts';
+import type { LoadedCheckpoint } from '../rl/checkpoint.ts';
+import type { AgentFactory, TaskSimulator } from '../task/types.ts';
+
+export type AgentSpec = { name: string; checkpoint?: string };
+export type ActingOptions = { k: number; beta: number };
+
+export const scriptedAgentNames = ['behaviour', 'naive', 'oracle'] as const;
+
+export class AgentSpecError extends ReverieError {
+  override readonly name = 'AgentSpecError';
+}
+
+export const parseAgentSpec = (text: string): AgentSpec => {
+  const [name = '', checkpoint] = text.split('=', 2);
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) {
+    throw new AgentSpecError(`agent "${text}": the name must be lowercase letters, digits and dashes`, { hint: 'Write NAME or NAME=CHECKPOINT_DIR, e.g. ilql=run/checkpoints/ilql.' });
+  }
+  if (checkpoint === undefined && !(scriptedAgentNames as readonly string[]).includes(name)) {
+    throw new AgentSpecError(`agent "${name}" is not built in (${scriptedAgentNames.join(', ')}) and names no checkpoint`, {
+      hint: `Write ${name}=CHECKPOINT_DIR to evaluate a trained model.`,
+    });
+  }
+  return checkpoint === undefined ? { name } : { name, checkpoint };
+};
+
+/** An agent from a loaded checkpoint: BC and filtered BC follow π_β, ILQL chooses by advantage. */
+export const checkpointAgentFactory = <P>(name: string, checkpoint: LoadedCheckpoint, acting: ActingOptions): AgentFactory<P> => {
+  const embedder = createHashedEmbedder({ dimension: checkpoint.config.embedder.dimension });
+  const agent = createValueAgent(checkpoint, embedder, {
+    name,
+    policy: checkpoint.config.algorithm === 'ilql' ? 'advantage' : 'policy',
+    k: acting.k,
+    beta: acting.beta,
+  });
+  return () => agent;
+};
+
+export const createAgentFactory = async <P>(task: TaskSimulator<P>, spec: AgentSpec, acting: ActingOptions): Promise<AgentFactory<P>> => {
+  if (spec.checkpoint !== undefined) {
+    return checkpointAgentFactory(spec.name, await loadCheckpoint(spec.checkpoint, { task: task.spec.name }), acting);
+  }
+  if (spec.name === 'naive') return task.naive;
+  if (spec.name === 'oracle') return task.oracle;
+  return behaviourMixture(task);
+};
