@@ -56,8 +56,8 @@ export const imagineOffline = async <P>(
   task: TaskSimulator<P>,
   options: OfflineImagineOptions,
 ): Promise<{ dialogues: Dialogue[]; created: number; reused: number }> => {
-  await repairJsonl(options.file);
-  const existing = await readJsonl(options.file, dialogueSchema);
+  const { kept } = await repairJsonl(options.file);
+  const existing = kept === 0 ? [] : await readJsonl(options.file, dialogueSchema);
   const wanted = new Map(Array.from({ length: options.count }, (_, index) => [dialogueId(task.spec.name, options.seed, index), index]));
   const stranger = existing.find((dialogue) => dialogue.task !== task.spec.name || !dialogue.id.startsWith(`${task.spec.name}-${options.seed}-`));
   if (stranger !== undefined) {
