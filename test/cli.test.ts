@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const bin = join(import.meta.dirname, '..', 'bin', 'reverie.mjs');
+
+const reverie = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+};
+
+describe('reverie command line', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'reverie-cli-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('has --help on every command', async () => {
+    for (const command of ['demo', 'imagine', 'train', 'eval', 'tasks']) {
+      const { code, stdout } = await reverie(command, '--help');
+      expect(code).toBe(0);
+      expect(stdout).toContain(`Usage: reverie ${command}`);
+    }
+  });
+
+  it('lists the known tasks when a task is unknown', async () => {
+    const { code, stderr } = await reverie('imagine', '--task', 'nope');
+    expect(code).toBe(1);
+    expect(stderr).toContain('unknown task "nope"; the built-in tasks are: travel');
+    expect(stderr).not.toContain('    at ');
+  });
+
+  it('names the file and line of a malformed dataset line', async () => {
+    const file = join(dir, 'bad.jsonl');
+    const good = { id: 'a', task: 'travel', persona: {}, turns: [{ role: 'user', text: 'hi' }], reward: 0, success: false, meta: {} };
+    await writeFile(file, `${JSON.stringify(good)}\n{"id": "b", oops\n`);
+    const { code, stderr } = await reverie('train', '--data', file, '--out', join(dir, 'model'));
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${file}:2:`);
+  });
+
+  it('rejects a bad flag value with the flag name', async () => {
+    const { code, stderr } = await reverie('imagine', '--task', 'travel', '-n', 'many');
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('--dialogues must be a positive integer, got "many"');
+  });
+
+  it('imagines a small dataset and prints what it holds', async () => {
+    const out = join(dir, 'data');
+    const { code, stdout } = await reverie('imagine', '--task', 'travel', '-n', '40', '--out', out);
+    expect(code).toBe(0);
+    expect(stdout).toContain('| all ');
+    expect(stdout).toContain(`40 new, 0 already there → ${join(out, 'dialogues.jsonl')}`);
+  });
+});
