@@ -26,6 +26,7 @@ type TrainFlags = {
   hidden: number;
   learningRate: number;
   cqlWeight: number;
+  inputDropout: number;
   expectile: number;
   gamma: number;
   dimension: number;
@@ -45,18 +46,18 @@ export const registerTrain = (program: Command): void => {
     .option('--hidden <n>', 'hidden width of every network', positiveInteger('--hidden'), d.hidden)
     .option('--learning-rate <x>', 'Adam learning rate', nonNegativeNumber('--learning-rate'), d.learningRate)
     .option('--cql-weight <x>', 'weight of the conservative term', nonNegativeNumber('--cql-weight'), d.cqlWeight)
+    .option('--input-dropout <x>', 'share of input features dropped while training', nonNegativeNumber('--input-dropout'), d.inputDropout)
     .option('--expectile <x>', 'expectile τ of the V regression', nonNegativeNumber('--expectile'), d.expectile)
     .option('--gamma <x>', 'discount γ', nonNegativeNumber('--gamma'), d.gamma)
     .option('--dimension <n>', 'hashed embedding dimension', positiveInteger('--dimension'), 1024)
     .option('--seed <n>', 'seed of initialisation and batches', integer('--seed'), d.seed)
     .action(async (flags: TrainFlags) => {
-      if (flags.expectile <= 0 || flags.expectile >= 1) throw new ReverieError(`--expectile must lie strictly between 0 and 1, got ${flags.expectile}`);
       const dialogues = await readJsonl(flags.data, dialogueSchema);
       const tasks = [...new Set(dialogues.map((dialogue) => dialogue.task))];
       if (tasks.length !== 1) throw new ReverieError(`${flags.data} holds dialogues of ${tasks.length === 0 ? 'no task' : `several tasks (${tasks.join(', ')})`}`, { hint: 'Train on a dataset of one task.' });
       const embedder = createHashedEmbedder({ dimension: flags.dimension });
-      const options = { ...d, algorithm: flags.algorithm, steps: flags.steps, batchSize: flags.batchSize, hidden: flags.hidden, learningRate: flags.learningRate, cqlWeight: flags.cqlWeight, expectile: flags.expectile, gamma: flags.gamma, seed: flags.seed };
-      const model = await train(dialogues, embedder, options, process.stderr);
+      const options = { ...d, algorithm: flags.algorithm, steps: flags.steps, batchSize: flags.batchSize, hidden: flags.hidden, learningRate: flags.learningRate, cqlWeight: flags.cqlWeight, inputDropout: flags.inputDropout, expectile: flags.expectile, gamma: flags.gamma, seed: flags.seed };
+      const model = await train(dialogues, embedder, options, { progress: process.stderr });
       const task = tasks[0] ?? '';
       const version = typeof dialogues[0]?.meta.taskVersion === 'number' ? dialogues[0].meta.taskVersion : 1;
       await saveCheckpoint(flags.out, model, { task, taskVersion: version, embedder: embedder.config });

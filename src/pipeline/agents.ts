@@ -24,7 +24,9 @@ export class AgentSpecError extends ReverieError {
 }
 
 export const parseAgentSpec = (text: string): AgentSpec => {
-  const [name = '', checkpoint] = text.split('=', 2);
+  const at = text.indexOf('=');
+  const name = at < 0 ? text : text.slice(0, at);
+  const checkpoint = at < 0 ? undefined : text.slice(at + 1);
   if (!/^[a-z][a-z0-9-]*$/.test(name)) {
     throw new AgentSpecError(`agent "${text}": the name must be lowercase letters, digits and dashes`, { hint: 'Write NAME or NAME=CHECKPOINT_DIR, e.g. ilql=run/checkpoints/ilql.' });
   }

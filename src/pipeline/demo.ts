@@ -10,20 +10,21 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dialogue } from '../data/dialogue.ts';
-import { createHashedEmbedder } from '../embed/hashed.ts';
-import type { Embedder } from '../embed/hashed.ts';
 import { evaluateAgent } from '../eval/evaluate.ts';
 import type { AgentResult } from '../eval/evaluate.ts';
 import { resultsTable, writeReport } from '../eval/report.ts';
 import { imagineOffline } from '../imagine/offline.ts';
-import { loadCheckpoint, saveCheckpoint } from '../rl/checkpoint.ts';
+import { loadCheckpoint } from '../rl/checkpoint.ts';
 import type { LoadedCheckpoint } from '../rl/checkpoint.ts';
-import { defaultTrainOptions, train } from '../rl/train.ts';
+import { defaultTrainOptions } from '../rl/train.ts';
 import type { Algorithm, TrainOptions } from '../rl/train.ts';
 import { loadBuiltInTask } from '../task/registry.ts';
 import type { TaskSimulator } from '../task/types.ts';
+import { createProgress } from '../util/progress.ts';
 import { hashString } from '../util/rng.ts';
 import { checkpointAgentFactory, createAgentFactory } from './agents.ts';
+import { trainInWorkers } from './parallel-train.ts';
+import type { TrainJob } from './parallel-train.ts';
 import { datasetSummary } from './summary.ts';
 
 export type DemoOptions = {
@@ -44,7 +45,7 @@ export type DemoOptions = {
 
 export const defaultDemoOptions: Omit<DemoOptions, 'out' | 'log'> = {
   task: 'travel',
-  dialogues: 4000,
+  dialogues: 5000,
   seed: 1,
   episodes: 500,
   validationEpisodes: 300,
@@ -52,38 +53,55 @@ export const defaultDemoOptions: Omit<DemoOptions, 'out' | 'log'> = {
   dimension: 1024,
   train: (({ algorithm: _algorithm, seed: _seed, ...rest }) => rest)(defaultTrainOptions),
   k: 16,
-  betas: [0, 1, 4, 16],
+  betas: [0, 4, 16, 64],
 };
 
 const fingerprint = (dialogues: readonly Dialogue[]): string =>
   hashString(dialogues.map((dialogue) => `${dialogue.id}:${dialogue.reward}`).join('|')).toString(16);
 
-/** Trains one algorithm, or loads its checkpoint when one exists for the same data and options. */
+/**
+ * Trains BC, filtered BC and ILQL in parallel workers, except those whose checkpoint already
+ * exists for the same data and options, then loads all three.
+ */
 const trainOrReuse = async (
   task: TaskSimulator<unknown>,
   dialogues: readonly Dialogue[],
-  embedder: Embedder,
   options: DemoOptions,
-  algorithm: Algorithm,
-): Promise<LoadedCheckpoint> => {
-  const directory = join(options.out, 'checkpoints', algorithm);
-  const trainOptions: TrainOptions = { ...options.train, algorithm, seed: options.seed };
+): Promise<Map<Algorithm, LoadedCheckpoint>> => {
   const data = fingerprint(dialogues);
-  const wanted = JSON.stringify({ ...trainOptions, data });
-  try {
-    const existing = await loadCheckpoint(directory, { task: task.spec.name });
-    if (JSON.stringify(existing.config.training) === wanted && existing.config.embedder.dimension === embedder.dimension) {
+  const jobs: TrainJob[] = [];
+  for (const algorithm of algorithms) {
+    const directory = join(options.out, 'checkpoints', algorithm);
+    const trainOptions: TrainOptions = { ...options.train, algorithm, seed: options.seed };
+    const training = { ...trainOptions, data };
+    const existing = await loadCheckpoint(directory, { task: task.spec.name }).catch(() => undefined);
+    if (existing !== undefined && JSON.stringify(existing.config.training) === JSON.stringify(training) && existing.config.embedder.dimension === options.dimension) {
       options.log(`${algorithm}: reusing ${directory}`);
-      return existing;
+      continue;
     }
-  } catch {
-    // No usable checkpoint there yet: train one.
+    jobs.push({ options: trainOptions, dialogues, dimension: options.dimension, directory, context: { task: task.spec.name, taskVersion: task.spec.version, training } });
   }
-  const model = await train(dialogues, embedder, trainOptions, options.progress);
-  const config = await saveCheckpoint(directory, model, { task: task.spec.name, taskVersion: task.spec.version, embedder: embedder.config, training: { ...trainOptions, data } });
-  options.log(`${algorithm}: ${model.stats.transitions} transitions, ${trainOptions.steps} steps in ${model.stats.seconds.toFixed(1)} s → ${directory}`);
-  return { config, parameters: model.parameters, library: model.library };
+  if (jobs.length > 0) {
+    const total = jobs.reduce((sum, job) => sum + job.options.steps, 0);
+    const progress = options.progress === undefined ? undefined : createProgress({ label: `train ${jobs.map((job) => job.options.algorithm).join(', ')}`, total, stream: options.progress });
+    const latest: Record<string, string> = {};
+    const results = await trainInWorkers(jobs, {
+      onStep: (job, step, losses) => {
+        if (losses !== undefined) latest[job.options.algorithm] = `${step}/${job.options.steps}`;
+        progress?.tick(1, latest);
+      },
+    });
+    progress?.done();
+    for (const { job, stats } of results) {
+      options.log(`${job.options.algorithm}: ${stats.transitions} transitions, ${job.options.steps} steps in ${stats.seconds.toFixed(1)} s (${stats.stepsPerSecond.toFixed(1)} steps/s) → ${job.directory}`);
+    }
+  }
+  const checkpoints = new Map<Algorithm, LoadedCheckpoint>();
+  for (const algorithm of algorithms) checkpoints.set(algorithm, await loadCheckpoint(join(options.out, 'checkpoints', algorithm), { task: task.spec.name }));
+  return checkpoints;
 };
+
+const algorithms = ['bc', 'fbc', 'ilql'] as const;
 
 export const runDemo = async (options: DemoOptions): Promise<{ results: AgentResult<unknown>[]; table: string; beta: number }> => {
   const started = performance.now();
@@ -92,9 +110,7 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
   const imagined = await imagineOffline(task, { count: options.dialogues, seed: options.seed, file, ...(options.progress ? { progress: options.progress } : {}) });
   options.log(`imagined ${imagined.created} dialogues (${imagined.reused} reused) → ${file}`);
   options.log(datasetSummary(imagined.dialogues));
-  const embedder = createHashedEmbedder({ dimension: options.dimension });
-  const checkpoints = new Map<Algorithm, LoadedCheckpoint>();
-  for (const algorithm of ['bc', 'fbc', 'ilql'] as const) checkpoints.set(algorithm, await trainOrReuse(task, imagined.dialogues, embedder, options, algorithm));
+  const checkpoints = await trainOrReuse(task, imagined.dialogues, options);
 
   // β is chosen on validation personas, never on the test personas reported below.
   const ilql = checkpoints.get('ilql') as LoadedCheckpoint;

@@ -41,6 +41,12 @@ export type TrainOptions = {
   policyWeight: number;
   /** Library actions drawn per step as the conservative term's alternatives. */
   negatives: number;
+  /**
+   * Share of input features dropped (per row, per step) from states and actions the online
+   * networks read. Bag-of-n-gram inputs let small networks memorise whole dialogues; dropping
+   * features forces them to rely on many of them.
+   */
+  inputDropout: number;
   seed: number;
 };
 
@@ -48,7 +54,7 @@ export type TrainOptions = {
 export const defaultTrainOptions: TrainOptions = {
   algorithm: 'ilql',
   hidden: 64,
-  steps: 1500,
+  steps: 3000,
   batchSize: 128,
   learningRate: 1e-3,
   gamma: 0.99,
@@ -57,6 +63,7 @@ export const defaultTrainOptions: TrainOptions = {
   cqlWeight: 0.5,
   policyWeight: 1,
   negatives: 8,
+  inputDropout: 0.5,
   seed: 0,
 };
 
@@ -102,6 +109,14 @@ const prepare = (dialogues: readonly Dialogue[], embedder: Embedder, algorithm: 
 
 type Prepared = ReturnType<typeof prepare>;
 
+/** Inverted dropout on a dense batch: zero each feature with probability p, scale the rest by 1/(1 − p). */
+export const dropFeatures = (dense: Float32Array, p: number, rng: Rng): Float32Array => {
+  if (p <= 0) return dense;
+  const keep = 1 / (1 - p);
+  for (let i = 0; i < dense.length; i += 1) if (dense[i] !== 0) dense[i] = rng.next() < p ? 0 : (dense[i] ?? 0) * keep;
+  return dense;
+};
+
 const sampleBatch = (data: Prepared, options: TrainOptions, dimension: number, rng: Rng): Batch => {
   const rows = Array.from({ length: options.batchSize }, () => rng.int(0, data.actions.length - 1));
   // Candidates are the distinct actions of the batch: the behaviour model's softmax runs over them.
@@ -112,19 +127,21 @@ const sampleBatch = (data: Prepared, options: TrainOptions, dimension: number, r
     if (!position.has(id)) position.set(id, candidateIds.push(id) - 1);
     return position.get(id) ?? 0;
   });
+  // A softmax needs two candidates; a batch whose rows all took one utterance gets a second.
+  if (candidateIds.length < 2) candidateIds.push(data.library.length > 1 ? ((candidateIds[0] ?? 0) + 1) % data.library.length : (candidateIds[0] ?? 0));
   const negativeIds = Array.from({ length: options.negatives }, () => rng.int(0, data.library.length - 1));
   const pick = (ids: readonly number[]) => ids.map((id) => data.libraryRows[id] as SparseVector);
-  const tensor = (vectors: readonly SparseVector[]) => tf.tensor2d(densify(vectors, dimension), [vectors.length, dimension]);
+  const tensor = (vectors: readonly SparseVector[], dropout = 0) => tf.tensor2d(dropFeatures(densify(vectors, dimension), dropout, rng), [vectors.length, dimension]);
   const candidates = tensor(pick(candidateIds));
   return {
-    states: tensor(rows.map((row) => data.states[row] as SparseVector)),
+    states: tensor(rows.map((row) => data.states[row] as SparseVector), options.inputDropout),
     next: tensor(rows.map((row) => data.next[row] as SparseVector)),
     candidates,
     taken: tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), candidateIds.length), 'float32') as tf.Tensor2D,
     labels,
     reward: tf.tensor1d(Float32Array.from(rows, (row) => data.reward[row] ?? 0)),
     done: tf.tensor1d(Float32Array.from(rows, (row) => data.done[row] ?? 1)),
-    negatives: tensor(pick(negativeIds)),
+    negatives: tensor(pick(negativeIds), options.inputDropout),
   };
 };
 
@@ -153,7 +170,31 @@ const batchLosses = (parameters: Parameters, batch: Batch, options: TrainOptions
   return { td, value, cql, policy };
 };
 
-export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, options: TrainOptions, progressStream?: NodeJS.WritableStream & { isTTY?: boolean }): Promise<TrainedModel> => {
+/** Where training reports: a progress line on a stream, and/or a callback every step. */
+export type TrainHooks = {
+  progress?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Called after every step; `losses` is filled every 50 steps and on the last one. */
+  onStep?: (step: number, losses: Record<string, number> | undefined) => void;
+};
+
+export class TrainOptionsError extends ReverieError {
+  override readonly name = 'TrainOptionsError';
+}
+
+const checkOptions = (options: TrainOptions): void => {
+  const problems = [
+    !Number.isInteger(options.steps) || options.steps < 1 ? `steps must be a positive integer (got ${options.steps})` : '',
+    !Number.isInteger(options.batchSize) || options.batchSize < 1 ? `batch size must be a positive integer (got ${options.batchSize})` : '',
+    options.expectile <= 0 || options.expectile >= 1 ? `expectile must lie strictly between 0 and 1 (got ${options.expectile})` : '',
+    options.gamma < 0 || options.gamma > 1 ? `gamma must lie in [0, 1] (got ${options.gamma})` : '',
+    options.inputDropout < 0 || options.inputDropout >= 1 ? `input dropout must lie in [0, 1) (got ${options.inputDropout})` : '',
+    options.polyak <= 0 || options.polyak > 1 ? `polyak rate must lie in (0, 1] (got ${options.polyak})` : '',
+  ].filter((problem) => problem !== '');
+  if (problems.length > 0) throw new TrainOptionsError(`invalid training options: ${problems.join('; ')}`, { hint: 'Fix the flags named above.' });
+};
+
+export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainedModel> => {
+  checkOptions(options);
   await initBackend();
   const started = performance.now();
   const data = prepare(dialogues, embedder, options.algorithm);
@@ -163,7 +204,7 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
   const optimizer = tf.train.adam(options.learningRate);
   const policyOnly = options.algorithm !== 'ilql';
   const history: TrainedModel['history'] = [];
-  const progress = progressStream === undefined ? undefined : createProgress({ label: `train ${options.algorithm}`, total: options.steps, stream: progressStream });
+  const progress = hooks.progress === undefined ? undefined : createProgress({ label: `train ${options.algorithm}`, total: options.steps, stream: hooks.progress });
   const batchRng = rng.fork('batches');
   for (let step = 1; step <= options.steps; step += 1) {
     const batch = sampleBatch(data, options, embedder.dimension, batchRng);
@@ -186,6 +227,7 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
       }
     }
     progress?.tick(1, Object.fromEntries(Object.entries(parts).map(([name, loss]) => [name, loss.toFixed(3)])));
+    hooks.onStep?.(step, Object.keys(parts).length > 0 ? parts : undefined);
   }
   progress?.done();
   optimizer.dispose();

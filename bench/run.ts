@@ -1,0 +1,149 @@
+/**
+ * Reverie's benchmark: training speed, simulation speed and acting latency, one Markdown table
+ * per topic on stdout (progress on stderr), every figure the median of the timed runs after one
+ * warm-up run. The figures also go to `<out>/<timestamp>.json` with the machine and commit;
+ * `--compare old.json` adds new ÷ old tables.
+ *
+ * @example
+ * npm run bench -- --quick
+ * npm run bench -- --compare bench/results/2025-01-01T00-00-00.000Z.json
+ */
+import { parseArgs } from 'node:util';
+import '@tensorflow/tfjs';
+import type { Dialogue } from '../src/data/dialogue.ts';
+import { createHashedEmbedder } from '../src/embed/hashed.ts';
+import { imagineDialogue } from '../src/imagine/offline.ts';
+import { initBackend } from '../src/rl/backend.ts';
+import { defaultTrainOptions } from '../src/rl/train.ts';
+import { loadTravelTask } from '../src/tasks/travel/index.ts';
+import { benchActing } from './acting.ts';
+import { compareTables, gitCommit, loadResults, machineInfo, topicTable, writeResults } from './results.ts';
+import type { BenchResults, ResultRow, TopicId } from './results.ts';
+import { note } from './sampling.ts';
+import { benchSimulation } from './simulation.ts';
+import { benchTraining } from './training.ts';
+
+const usage = `usage: node --import tsx bench/run.ts [options]
+
+  --quick            small sizes that finish in well under a minute
+  --compare FILE     also print new ÷ old ratios against an earlier results JSON
+  --out DIR          folder for the results JSON (default bench/results)
+  --only LIST        topics to run, comma-separated: training,simulation,acting (default all)
+  --runs N           timed runs per figure, after one warm-up (default 5)
+  --dialogues N      imagined travel dialogues to train on (default 5000, quick 1000)
+  --steps N          training steps per timed run (default 200, quick 20)
+  --episodes N       simulated episodes per timed run (default 2000, quick 200)
+  --calls N          act calls per timed run (default 500, quick 100)
+  --act-steps N      training steps of the models that act (default 200, quick 20)
+  --help             show this text`;
+
+const sizes = {
+  full: { dialogues: 5000, steps: 200, episodes: 2000, calls: 500, actSteps: 200 },
+  quick: { dialogues: 1000, steps: 20, episodes: 200, calls: 100, actSteps: 20 },
+};
+
+const allTopics: readonly TopicId[] = ['training', 'simulation', 'acting'];
+const imagineSeed = 1;
+const dimension = 1024;
+const ks = [4, 16, 64] as const;
+const beta = 16;
+
+const fail = (message: string): never => {
+  process.stderr.write(`bench: ${message}\n\n${usage}\n`);
+  process.exit(2);
+};
+
+const count = (flag: string, text: string | undefined, fallback: number): number => {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  return Number.isInteger(value) && value >= 1 ? value : fail(`${flag} must be a positive integer, got "${text}"`);
+};
+
+const parseFlags = (argv: readonly string[]) => {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean', default: false },
+      compare: { type: 'string' },
+      out: { type: 'string', default: 'bench/results' },
+      only: { type: 'string' },
+      runs: { type: 'string' },
+      dialogues: { type: 'string' },
+      steps: { type: 'string' },
+      episodes: { type: 'string' },
+      calls: { type: 'string' },
+      'act-steps': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  const base = values.quick ? sizes.quick : sizes.full;
+  const only = values.only === undefined ? allTopics : values.only.split(',').map((name) => name.trim());
+  const unknown = only.filter((name) => !(allTopics as readonly string[]).includes(name));
+  if (unknown.length > 0) fail(`unknown topic(s) in --only: ${unknown.join(', ')}`);
+  const settings = {
+    quick: values.quick,
+    runs: count('--runs', values.runs, 5),
+    dialogues: count('--dialogues', values.dialogues, base.dialogues),
+    steps: count('--steps', values.steps, base.steps),
+    episodes: count('--episodes', values.episodes, base.episodes),
+    calls: count('--calls', values.calls, base.calls),
+    actSteps: count('--act-steps', values['act-steps'], base.actSteps),
+  };
+  if (settings.steps < 2) fail('--steps must be at least 2: the first step is not timed');
+  if (settings.runs < 5) note(`only ${settings.runs} timed run(s) per figure: medians of fewer than 5 runs are noisy`);
+  return { settings, topics: only as TopicId[], out: values.out, compare: values.compare };
+};
+
+const imagine = async (count: number): Promise<Dialogue[]> => {
+  const task = await loadTravelTask();
+  note(`imagining ${count} travel dialogues (seed ${imagineSeed})`);
+  const dialogues: Dialogue[] = [];
+  for (let index = 0; index < count; index += 1) dialogues.push(await imagineDialogue(task, imagineSeed, index));
+  return dialogues;
+};
+
+const main = async (): Promise<void> => {
+  const flags = parseFlags(process.argv.slice(2));
+  const { settings } = flags;
+  const old = flags.compare === undefined ? undefined : await loadResults(flags.compare);
+  const backend = await initBackend();
+  note(`backend ${backend}; ${settings.runs} timed runs per figure after one warm-up${settings.quick ? ' (quick sizes)' : ''}`);
+  const started = performance.now();
+  const task = await loadTravelTask();
+  const embedder = createHashedEmbedder({ dimension });
+  const needsData = flags.topics.includes('training') || flags.topics.includes('acting');
+  const dialogues = needsData ? await imagine(settings.dialogues) : [];
+  const results: Partial<Record<TopicId, ResultRow[]>> = {};
+  const report = (id: TopicId, rows: ResultRow[]) => {
+    results[id] = rows;
+    process.stdout.write(`${topicTable(id, rows)}\n\n`);
+  };
+  if (flags.topics.includes('training')) report('training', await benchTraining(dialogues, embedder, { steps: settings.steps, runs: settings.runs }));
+  if (flags.topics.includes('simulation')) report('simulation', await benchSimulation(task, { episodes: settings.episodes, runs: settings.runs }));
+  if (flags.topics.includes('acting')) {
+    report('acting', await benchActing(dialogues, embedder, { trainSteps: settings.actSteps, calls: settings.calls, runs: settings.runs, beta, ks }));
+  }
+  const output: BenchResults = {
+    timestamp: new Date().toISOString(),
+    commit: gitCommit(),
+    machine: machineInfo(backend),
+    settings: { ...settings, topics: flags.topics, imagineSeed, dimension, batchSize: defaultTrainOptions.batchSize, ks: [...ks], beta, seconds: (performance.now() - started) / 1000 },
+    topics: results,
+  };
+  const file = await writeResults(flags.out, output);
+  note(`wrote ${file} in ${(output.settings['seconds'] as number).toFixed(1)} s`);
+  if (old !== undefined) {
+    const tables = compareTables(output, old);
+    process.stdout.write(tables.length === 0 ? `No rows in common with ${flags.compare}.\n` : `${tables.join('\n\n')}\n`);
+    if (old.commit !== output.commit) note(`compared with commit ${old.commit.slice(0, 12)} (now ${output.commit.slice(0, 12)})`);
+  }
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

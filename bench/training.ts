@@ -1,0 +1,54 @@
+/**
+ * Training speed: each algorithm with the default options on one fixed imagined dataset. A step
+ * is timed between the `onStep` calls of the first and the last step, so the data preparation
+ * (embedding every transition) and the first step are left out and `steps − 1` steps count.
+ *
+ * @example
+ * const rows = await benchTraining(dialogues, embedder, { steps: 200, runs: 5 });
+ */
+import type { Dialogue } from '../src/data/dialogue.ts';
+import type { Embedder } from '../src/embed/hashed.ts';
+import { defaultTrainOptions, train } from '../src/rl/train.ts';
+import type { Algorithm, TrainedModel } from '../src/rl/train.ts';
+import type { ResultRow } from './results.ts';
+import { medianOf, peakRssMB, repeat } from './sampling.ts';
+
+export type TrainingBenchOptions = { steps: number; runs: number };
+
+const algorithms: readonly Algorithm[] = ['bc', 'fbc', 'ilql'];
+
+/** Frees a model's variables so repeated runs do not pile up memory. */
+export const disposeModel = (model: TrainedModel): void => {
+  for (const variable of model.parameters.values()) variable.dispose();
+};
+
+/** One training run of `steps` steps; ms per step and transitions per second of steps 2…steps. */
+const timeSteps = async (dialogues: readonly Dialogue[], embedder: Embedder, algorithm: Algorithm, steps: number) => {
+  let first = 0;
+  let last = 0;
+  const options = { ...defaultTrainOptions, algorithm, steps };
+  const model = await train(dialogues, embedder, options, {
+    onStep: (step) => {
+      const now = performance.now();
+      if (step === 1) first = now;
+      last = now;
+    },
+  });
+  disposeModel(model);
+  const timed = steps - 1;
+  const seconds = (last - first) / 1000;
+  return { msPerStep: (seconds * 1000) / timed, transitionsPerSecond: (timed * options.batchSize) / seconds };
+};
+
+export const benchTraining = async (dialogues: readonly Dialogue[], embedder: Embedder, options: TrainingBenchOptions): Promise<ResultRow[]> => {
+  if (options.steps < 2) throw new RangeError(`training benchmark needs at least 2 steps, got ${options.steps}`);
+  const rows: ResultRow[] = [];
+  for (const algorithm of algorithms) {
+    const samples = await repeat(options.runs, `train ${algorithm} (${options.steps} steps)`, () => timeSteps(dialogues, embedder, algorithm, options.steps));
+    rows.push({ name: algorithm, values: { ...medianOf(samples), peakRssMB: peakRssMB() } });
+  }
+  const perStep = (name: string) => rows.find((row) => row.name === name)?.values['msPerStep'] ?? NaN;
+  const ilql = rows.find((row) => row.name === 'ilql');
+  if (ilql !== undefined) ilql.values['ilqlOverBc'] = perStep('ilql') / perStep('bc');
+  return rows;
+};

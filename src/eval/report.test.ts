@@ -1,0 +1,132 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentResult, EpisodeRecord } from './evaluate.ts';
+import { agentLabels, markdownTable, resultsTable, writeReport } from './report.ts';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'reverie-report-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const record = (index: number, success: boolean): EpisodeRecord<unknown> => ({
+  index,
+  persona: { kind: 'museum', index },
+  episode: {
+    turns: [
+      { role: 'user', text: 'Hi, what should I do?' },
+      { role: 'agent', text: 'Try the museum.' },
+      { role: 'user', text: success ? 'Great!' : 'No thanks.' },
+    ],
+    steps: [{ text: 'Try the museum.' }],
+    judgement: { reward: success ? 1 : 0, success, reason: 'hand-made' },
+    ended: 'user',
+  },
+});
+
+const result = (name: string, success: [number, number, number], reward: [number, number, number], turns: number, episodes: number): AgentResult<unknown> => ({
+  name,
+  success: { mean: success[0], low: success[1], high: success[2] },
+  reward: { mean: reward[0], low: reward[1], high: reward[2] },
+  turns,
+  episodes: Array.from({ length: episodes }, (_, index) => record(index, index % 2 === 0)),
+});
+
+const results = [
+  result('ilql', [0.5, 0.4, 0.6], [0.75, 0.7, 0.8], 3.25, 4),
+  result('fbc', [0.25, 0.1, 0.45], [0.5, 0.4, 0.6], 2, 3),
+  result('my-agent', [1, 0.8, 1], [0.9, 0.85, 0.95], 1, 2),
+];
+
+describe('markdownTable', () => {
+  const table = markdownTable(['a', 'longer header'], [
+    ['a much longer cell', 'x'],
+    ['', 'y'],
+  ]);
+  const lines = table.split('\n');
+
+  it('aligns columns: every line has the same length and the bars line up', () => {
+    expect(lines).toHaveLength(4);
+    expect(new Set(lines.map((line) => line.length)).size).toBe(1);
+    const bars = (line: string) => [...line].flatMap((char, at) => (char === '|' ? [at] : []));
+    for (const line of lines) expect(bars(line)).toEqual(bars(lines[0] ?? ''));
+  });
+
+  it('has a header row, a separator row and one row per data row', () => {
+    expect(lines[0]).toBe('| a                  | longer header |');
+    expect(lines[1]).toBe('|--------------------|---------------|');
+    expect(lines[2]).toBe('| a much longer cell | x             |');
+    expect(lines[3]).toBe('|                    | y             |');
+  });
+
+  it('makes a header-only table when there are no rows', () => {
+    expect(markdownTable(['x', 'yy'], [])).toBe('| x | yy |\n|---|----|');
+  });
+});
+
+describe('resultsTable', () => {
+  const table = resultsTable(results);
+  const lines = table.split('\n');
+
+  it('uses the human labels and keeps unknown names as they are', () => {
+    expect(agentLabels['ilql']).toBe('ILQL (utterance-level)');
+    expect(agentLabels['fbc']).toBe('filtered BC');
+    expect(lines).toHaveLength(5);
+    expect(lines[2]).toMatch(/^\| ILQL \(utterance-level\) +\|/);
+    expect(lines[3]).toMatch(/^\| filtered BC +\|/);
+    expect(lines[4]).toMatch(/^\| my-agent +\|/);
+    expect(new Set(lines.map((line) => line.length)).size).toBe(1);
+  });
+
+  it('formats intervals with three decimals and turns with two', () => {
+    const cells = (line: string | undefined) => (line ?? '').split('|').slice(1, -1).map((cell) => cell.trim());
+    expect(cells(lines[0])).toEqual(['agent', 'success (95% CI)', 'mean reward (95% CI)', 'mean turns']);
+    expect(cells(lines[2])).toEqual(['ILQL (utterance-level)', '0.500 [0.400, 0.600]', '0.750 [0.700, 0.800]', '3.25']);
+    expect(cells(lines[3])).toEqual(['filtered BC', '0.250 [0.100, 0.450]', '0.500 [0.400, 0.600]', '2.00']);
+    expect(cells(lines[4])).toEqual(['my-agent', '1.000 [0.800, 1.000]', '0.900 [0.850, 0.950]', '1.00']);
+  });
+});
+
+describe('writeReport', () => {
+  it('writes report.md, results.json and one episodes file per agent', async () => {
+    const out = join(dir, 'run');
+    await writeReport(out, { task: 'travel', results, settings: { seed: 1000, episodes: 4 }, notes: ['first note', 'second note'] });
+    expect((await readdir(out)).sort()).toEqual(['episodes', 'report.md', 'results.json']);
+
+    const markdown = await readFile(join(out, 'report.md'), 'utf8');
+    expect(markdown.startsWith('# Reverie evaluation: travel\n')).toBe(true);
+    expect(markdown).toContain(resultsTable(results));
+    expect(markdown).toContain('- first note\n- second note');
+
+    const json = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as Record<string, unknown>;
+    expect(json['task']).toBe('travel');
+    expect(json['settings']).toEqual({ seed: 1000, episodes: 4 });
+    expect(json['agents']).toEqual(
+      results.map(({ name, success, reward, turns, episodes }) => ({ name, success, reward, turns, episodes: episodes.length })),
+    );
+
+    expect((await readdir(join(out, 'episodes'))).sort()).toEqual(['fbc.jsonl', 'ilql.jsonl', 'my-agent.jsonl']);
+    for (const agent of results) {
+      const text = await readFile(join(out, 'episodes', `${agent.name}.jsonl`), 'utf8');
+      const rows = text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(rows).toHaveLength(agent.episodes.length);
+      rows.forEach((row, index) => {
+        const source = agent.episodes[index];
+        expect(row).toEqual({
+          index,
+          persona: source?.persona,
+          turns: source?.episode.turns,
+          judgement: source?.episode.judgement,
+          ended: 'user',
+          steps: source?.episode.steps,
+        });
+      });
+    }
+  });
+});
