@@ -34,6 +34,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
   const k = Math.min(options.k, model.library.length);
   return {
     name: options.name,
+    dispose: () => tf.dispose([library.raw, library.hidden]),
     act: async (turns: readonly Turn[]) => {
       const scored = tf.tidy(() => {
         const state = encodeStates(model.parameters, tf.tensor2d(densify([embedder.embedState(turns)], embedder.dimension), [1, embedder.dimension]));

@@ -47,7 +47,9 @@ export const initialParameters = (shape: NetworkShape, rng: Rng): Parameters => 
     const [rows = 1, cols] = dims;
     // Vectors (biases, wide weights) start at zero.
     const values = cols === undefined ? new Float32Array(rows) : glorotUniform(rows, cols, random);
-    parameters.set(name, tf.variable(tf.tensor(values, dims), !isTargetParameter(name)));
+    const initial = tf.tensor(values, dims);
+    parameters.set(name, tf.variable(initial, !isTargetParameter(name)));
+    initial.dispose();
   }
   // Targets start equal to the heads they follow.
   for (const [name, variable] of parameters) {

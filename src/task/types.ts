@@ -42,7 +42,12 @@ export type AgentStepCandidate = {
 export type AgentStep = { text: string; candidates?: AgentStepCandidate[] };
 
 /** What every agent does: read the conversation so far, say the next thing. */
-export type Agent = { name: string; act(turns: readonly Turn[]): Promise<AgentStep> };
+export type Agent = {
+  name: string;
+  act(turns: readonly Turn[]): Promise<AgentStep>;
+  /** Frees what the agent holds (tensors of a trained model); the agent is unusable after. */
+  dispose?(): void;
+};
 
 /** Makes a fresh agent for one episode; scripted agents use the rng, the oracle the persona. */
 export type AgentFactory<P> = (episode: { rng: Rng; persona: P }) => Agent;
