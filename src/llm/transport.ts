@@ -1,0 +1,76 @@
+/**
+ * The seam between the client (retries, cache, validation) and one provider's SDK: send one
+ * request once, and report the reply or why it failed in SDK-independent terms. Transports never
+ * retry and never throw for HTTP, timeout or connection problems; only programming errors throw.
+ */
+import type { Failure } from './retry.ts';
+import { parseRetryAfter } from './retry.ts';
+import type { ChatMessage } from './json-output.ts';
+
+export type TokenUsage = { inputTokens: number; outputTokens: number };
+
+export type TransportRequest = {
+  messages: ChatMessage[];
+  temperature?: number | undefined;
+  maxTokens?: number | undefined;
+  seed?: number | undefined;
+  /** Ask the server for JSON of this schema (OpenAI's response_format); ignored by Anthropic. */
+  responseFormat?: { name: string; schema: Record<string, unknown> } | undefined;
+};
+
+export type TransportReply = { text: string; truncated: boolean; usage: TokenUsage; model: string };
+
+export type TransportResult = { ok: true; reply: TransportReply } | { ok: false; failure: Failure };
+
+export type Transport = {
+  /** One attempt. `signal` aborts it; the SDK's own timeout is set to `timeoutMs` as well. */
+  send(request: TransportRequest, signal: AbortSignal, timeoutMs: number): Promise<TransportResult>;
+};
+
+/** The error classes both official SDKs expose as statics on their client class. */
+export type SdkErrorClasses = {
+  APIError: abstract new (...args: never[]) => Error;
+  APIConnectionError: abstract new (...args: never[]) => Error;
+  APIConnectionTimeoutError: abstract new (...args: never[]) => Error;
+  APIUserAbortError: abstract new (...args: never[]) => Error;
+};
+
+type ErrorBody = { message?: unknown; error?: { message?: unknown } };
+
+/** The server's own words: OpenAI nests them in `error.message`, Anthropic in `error.error.message`. */
+function serverMessage(error: Error & { error?: unknown }): string {
+  const body = error.error as ErrorBody | undefined;
+  if (typeof body?.message === 'string') return body.message;
+  if (typeof body?.error?.message === 'string') return body.error.message;
+  return error.message;
+}
+
+/**
+ * Map an SDK error to a Failure, or return undefined for errors that are bugs (rethrow those).
+ * An abort counts as a timeout because the client's timer is the only thing that aborts.
+ */
+export function failureFromSdkError(error: unknown, sdk: SdkErrorClasses, nowMs: number): Failure | undefined {
+  if (error instanceof sdk.APIUserAbortError || error instanceof sdk.APIConnectionTimeoutError) return { kind: 'timeout' };
+  if (error instanceof sdk.APIConnectionError) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return { kind: 'connection', message: `${error.message}${cause}` };
+  }
+  if (error instanceof sdk.APIError) {
+    const withStatus = error as Error & { status?: unknown; headers?: Headers; error?: unknown };
+    if (typeof withStatus.status === 'number') {
+      return {
+        kind: 'http',
+        status: withStatus.status,
+        message: serverMessage(withStatus),
+        retryAfterMs: parseRetryAfter(withStatus.headers, nowMs),
+      };
+    }
+    return { kind: 'connection', message: error.message };
+  }
+  // The SDKs call response.json() on a JSON content type, which throws this on a torn body.
+  if (error instanceof SyntaxError) return { kind: 'malformed', status: 200, message: `response body is not JSON (${error.message})` };
+  if (error instanceof Error && error.name === 'AbortError') return { kind: 'timeout' };
+  // undici's error when the connection drops while the body is still being read.
+  if (error instanceof TypeError && error.message === 'terminated') return { kind: 'connection', message: 'connection closed mid-response' };
+  return undefined;
+}

@@ -1,0 +1,231 @@
+/**
+ * A real HTTP server on 127.0.0.1 (random port) that plays an LLM API from a script, for tests
+ * and benchmarks that must exercise the real SDKs without the network. It speaks:
+ *
+ * - OpenAI: `POST /v1/chat/completions` (non-streaming) and `GET /v1/models` — point an OpenAI
+ *   client at `server.baseURL`;
+ * - Anthropic: `POST /v1/messages` (non-streaming) — point an Anthropic client at `server.origin`.
+ *
+ * The script decides each completion request's reply from the parsed body and the 0-based index
+ * of the request among all completion requests (both endpoints share one counter):
+ *
+ * | reply                                   | what the client receives                                   |
+ * |-----------------------------------------|------------------------------------------------------------|
+ * | `{ text }`                              | a normal completion; usage is estimated (chars / 4) unless `usage` is given |
+ * | `{ text, finishReason: 'length' }`      | a reply cut off by the token limit (Anthropic: stop_reason max_tokens) |
+ * | `{ text, delayMs }`                     | the same after a delay (any reply may have `delayMs`)      |
+ * | `{ status, body?, headers? }`           | an error status, e.g. 429 with `{ 'retry-after': '0.05' }`; the body defaults to the API's error shape |
+ * | `{ hang: true }`                        | no answer until the client gives up or the server closes   |
+ * | `{ raw, status?, contentType? }`        | this exact body (default 200, application/json): malformed JSON and the like |
+ * | `{ destroy: true }`                     | the connection is dropped without an answer                |
+ *
+ * Every completion request is recorded (headers and parsed body) in `requests`; `inFlight()` and
+ * `maxInFlight()` count requests that have arrived and not yet been answered or abandoned.
+ * A script that throws makes a 500 whose message starts with "script threw", and the error is
+ * kept in `scriptErrors` so the test can fail on it.
+ *
+ * @example
+ * const server = await startScriptedServer((body, index) => (index === 0 ? { status: 429, headers: { 'retry-after': '0.05' } } : { text: 'hi' }));
+ * const openai = new OpenAI({ baseURL: server.baseURL, apiKey: 'test' });
+ * ...
+ * await server.close();
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type ScriptedUsage = { inputTokens: number; outputTokens: number };
+
+export type ScriptedReply =
+  | { text: string; finishReason?: 'stop' | 'length'; usage?: ScriptedUsage; model?: string; headers?: Record<string, string>; delayMs?: number }
+  | { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }
+  | { hang: true }
+  | { raw: string; status?: number; contentType?: string; headers?: Record<string, string>; delayMs?: number }
+  | { destroy: true; delayMs?: number };
+
+/** The parsed JSON body of a completion request; `messages` as both APIs send them. */
+export type ScriptedRequestBody = {
+  model?: string;
+  messages: { role: string; content: string }[];
+  [field: string]: unknown;
+};
+
+export type RecordedRequest = {
+  index: number;
+  endpoint: 'chat' | 'messages';
+  method: string;
+  path: string;
+  /** Lower-cased header names, as node:http gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  body: ScriptedRequestBody;
+  /** ms since the server started, when the request arrived. */
+  receivedAt: number;
+};
+
+export type Script = (body: ScriptedRequestBody, index: number, request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>;
+
+export type ScriptedServer = {
+  /** `http://127.0.0.1:PORT/v1`, the base URL for OpenAI-style clients. */
+  baseURL: string;
+  /** `http://127.0.0.1:PORT`, the base URL for the Anthropic client (it appends /v1/messages). */
+  origin: string;
+  requests: RecordedRequest[];
+  scriptErrors: unknown[];
+  inFlight(): number;
+  maxInFlight(): number;
+  /** Stop listening and drop every open connection, hanging ones included. */
+  close(): Promise<void>;
+};
+
+/** A script that plays `replies` in order and repeats the last one. */
+export function sequence(...replies: ScriptedReply[]): Script {
+  if (replies.length === 0) throw new Error('sequence() needs at least one reply');
+  return (_body, index) => replies[Math.min(index, replies.length - 1)] as ScriptedReply;
+}
+
+const estimateTokens = (text: string): number => Math.max(1, Math.ceil(text.length / 4));
+
+function inputTokensOf(body: ScriptedRequestBody): number {
+  const parts = (body.messages ?? []).map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content)));
+  if (typeof body.system === 'string') parts.push(body.system);
+  return estimateTokens(parts.join('\n'));
+}
+
+function completionBody(endpoint: RecordedRequest['endpoint'], body: ScriptedRequestBody, index: number, reply: Extract<ScriptedReply, { text: string }>): unknown {
+  const model = reply.model ?? body.model ?? 'scripted-model';
+  const usage = reply.usage ?? { inputTokens: inputTokensOf(body), outputTokens: estimateTokens(reply.text) };
+  const cut = reply.finishReason === 'length';
+  if (endpoint === 'messages') {
+    return {
+      id: `msg_scripted_${index}`,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [{ type: 'text', text: reply.text }],
+      stop_reason: cut ? 'max_tokens' : 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens },
+    };
+  }
+  return {
+    id: `chatcmpl-scripted-${index}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: reply.text, refusal: null }, logprobs: null, finish_reason: cut ? 'length' : 'stop' }],
+    usage: { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens },
+  };
+}
+
+function errorBody(endpoint: RecordedRequest['endpoint'], status: number, message: string): unknown {
+  return endpoint === 'messages'
+    ? { type: 'error', error: { type: status === 429 ? 'rate_limit_error' : 'api_error', message } }
+    : { error: { message, type: 'scripted_error', param: null, code: null } };
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, contentType = 'application/json'): void {
+  if (response.destroyed || response.writableEnded) return;
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...headers });
+  response.end(text);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startScriptedServer(script: Script | ScriptedReply[], options: { models?: string[] } = {}): Promise<ScriptedServer> {
+  const play = Array.isArray(script) ? sequence(...script) : script;
+  const started = Date.now();
+  const requests: RecordedRequest[] = [];
+  const scriptErrors: unknown[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let counter = 0;
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0] as string;
+    if (request.method === 'GET' && path === '/v1/models') {
+      const data = (options.models ?? ['scripted-model']).map((id) => ({ id, object: 'model', created: 0, owned_by: 'scripted' }));
+      send(response, 200, { object: 'list', data });
+      return;
+    }
+    const endpoint = path === '/v1/chat/completions' ? 'chat' : path === '/v1/messages' ? 'messages' : undefined;
+    if (request.method !== 'POST' || endpoint === undefined) {
+      send(response, 404, errorBody('chat', 404, `no route ${request.method} ${path}`));
+      return;
+    }
+    let body: ScriptedRequestBody;
+    try {
+      body = JSON.parse(await readBody(request)) as ScriptedRequestBody;
+    } catch {
+      send(response, 400, errorBody(endpoint, 400, 'request body is not JSON'));
+      return;
+    }
+    const recorded: RecordedRequest = { index: counter++, endpoint, method: request.method, path, headers: { ...request.headers }, body, receivedAt: Date.now() - started };
+    requests.push(recorded);
+
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    let counted = true;
+    response.on('close', () => {
+      if (counted) inFlight--;
+      counted = false;
+    });
+
+    let reply: ScriptedReply;
+    try {
+      reply = await play(body, recorded.index, recorded);
+    } catch (error) {
+      scriptErrors.push(error);
+      send(response, 500, errorBody(endpoint, 500, `script threw: ${error instanceof Error ? error.message : String(error)}`));
+      return;
+    }
+    if ('hang' in reply) return; // answered never; close() drops the socket
+    if (reply.delayMs !== undefined) await wait(reply.delayMs);
+    if ('destroy' in reply) {
+      request.socket.destroy();
+      return;
+    }
+    if ('raw' in reply) {
+      send(response, reply.status ?? 200, reply.raw, reply.headers, reply.contentType);
+      return;
+    }
+    if ('status' in reply) {
+      send(response, reply.status, reply.body ?? errorBody(endpoint, reply.status, `scripted ${reply.status}`), reply.headers);
+      return;
+    }
+    send(response, 200, completionBody(endpoint, body, recorded.index, reply), reply.headers);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      scriptErrors.push(error);
+      if (!response.headersSent) send(response, 500, errorBody('chat', 500, String(error)));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+
+  return {
+    baseURL: `${origin}/v1`,
+    origin,
+    requests,
+    scriptErrors,
+    inFlight: () => inFlight,
+    maxInFlight: () => maxInFlight,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+        server.closeAllConnections();
+      }),
+  };
+}
