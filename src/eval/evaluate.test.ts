@@ -4,8 +4,9 @@ import { personaSplit } from '../sim/personas.ts';
 import type { AgentFactory, TaskSimulator } from '../task/types.ts';
 import { loadTravelTask } from '../tasks/travel/index.ts';
 import type { TravelPersona } from '../tasks/travel/persona.ts';
-import { behaviourMixture, evaluateAgent, evaluationPersona, summarise } from './evaluate.ts';
+import { behaviourMixture, EvaluationError, evaluateAgent, evaluationPersona, summarise } from './evaluate.ts';
 import type { AgentResult, EpisodeRecord } from './evaluate.ts';
+import { PASS_K_BOOTSTRAP, passKCurve } from './pass-k.ts';
 import { meanInterval, wilsonInterval } from './stats.ts';
 
 let task: TaskSimulator<TravelPersona>;
@@ -90,9 +91,55 @@ describe('evaluateAgent', () => {
   });
 });
 
+describe('evaluateAgent with trials', () => {
+  let once: AgentResult<TravelPersona>;
+  let thrice: AgentResult<TravelPersona>;
+  beforeAll(async () => {
+    once = await evaluateAgent(task, 'behaviour', behaviourMixture(task), { episodes: 12, seed: 1000 });
+    thrice = await evaluateAgent(task, 'behaviour', behaviourMixture(task), { episodes: 12, seed: 1000, trials: 3 });
+  });
+
+  it('is the old evaluation for trials = 1: trial 0 everywhere, no pass^k', async () => {
+    expect(once.trials).toBe(1);
+    expect(once.passK).toBeUndefined();
+    expect(once.episodes.every((record) => record.trial === 0)).toBe(true);
+    expect(await evaluateAgent(task, 'behaviour', behaviourMixture(task), { episodes: 12, seed: 1000, trials: 1 })).toEqual(once);
+  });
+
+  it('meets each persona `trials` times in a row, its first trial being the trials = 1 episode', () => {
+    expect(thrice.episodes).toHaveLength(36);
+    expect(thrice.episodes.map((record) => [record.index, record.trial])).toEqual(
+      Array.from({ length: 12 }, (_, index) => [0, 1, 2].map((trial) => [index, trial])).flat(),
+    );
+    for (const record of thrice.episodes) expect(record.persona).toEqual(once.episodes[record.index]?.persona);
+    expect(thrice.episodes.filter((record) => record.trial === 0).map(({ index, episode }) => ({ index, episode }))).toEqual(
+      once.episodes.map(({ index, episode }) => ({ index, episode })),
+    );
+  });
+
+  it('gives later trials their own seeds', () => {
+    const transcript = (trial: number) => thrice.episodes.filter((record) => record.trial === trial).map((record) => JSON.stringify(record.episode.turns));
+    const differing = transcript(0).filter((text, at) => text !== transcript(1)[at]).length;
+    expect(differing).toBeGreaterThan(6);
+  });
+
+  it('reports pass^1..pass^trials over personas, pass^1 being the success rate', () => {
+    expect(thrice.trials).toBe(3);
+    expect(thrice.passK?.map((point) => point.k)).toEqual([1, 2, 3]);
+    expect(thrice.passK?.[0]?.mean).toBeCloseTo(thrice.success.mean, 12);
+    expect(thrice.success).toEqual(wilsonInterval(thrice.episodes.filter((record) => record.episode.judgement.success).length, 36));
+  });
+
+  it('refuses a trial count that is not a positive integer', async () => {
+    await expect(evaluateAgent(task, 'naive', task.naive, { episodes: 2, seed: 1, trials: 0 })).rejects.toThrow(EvaluationError);
+    await expect(evaluateAgent(task, 'naive', task.naive, { episodes: 2, seed: 1, trials: 1.5 })).rejects.toThrow(/trials 1.5/);
+  });
+});
+
 describe('summarise', () => {
-  const record = (index: number, reward: number, success: boolean, steps: number): EpisodeRecord<string> => ({
+  const record = (index: number, reward: number, success: boolean, steps: number, trial = 0): EpisodeRecord<string> => ({
     index,
+    trial,
     persona: `p${index}`,
     episode: {
       turns: [{ role: 'user', text: 'hi' }],
@@ -112,6 +159,21 @@ describe('summarise', () => {
     expect(result.reward.mean).toBeCloseTo(0.59, 10);
     expect(result.turns).toBe(3);
     expect(result.episodes).toBe(episodes);
+  });
+
+  it('groups trials by persona for pass^k', () => {
+    const outcomes = [
+      [true, true, false],
+      [false, false, false],
+      [true, true, true],
+      [true, false, false],
+    ];
+    const episodes = outcomes.flatMap((trials, index) => trials.map((success, trial) => record(index, success ? 1 : 0, success, 1, trial)));
+    const result = summarise('grouped', episodes);
+    expect(result.trials).toBe(3);
+    expect(result.passK).toEqual(passKCurve(outcomes.map((trials) => ({ trials: 3, successes: trials.filter(Boolean).length })), PASS_K_BOOTSTRAP));
+    // pass^2 by hand: (1/3 + 0 + 1 + 0) / 4
+    expect(result.passK?.[1]?.mean).toBeCloseTo(1 / 3, 12);
   });
 
   it('collapses the reward interval for a single episode', () => {

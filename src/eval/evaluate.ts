@@ -1,32 +1,54 @@
 /**
  * Measures agents on held-out personas: every agent meets the same personas (drawn from the
  * test split, which no training dialogue uses), each episode is judged, and success and reward
- * come with 95% confidence intervals (Wilson for success, Student t for the mean reward).
+ * come with 95% confidence intervals (Wilson for success, Student t for the mean reward). With
+ * `trials` > 1 each persona is met that many times with different episode seeds, which defines
+ * pass^k (does the agent succeed with the same user every time?).
  *
  * @example
  * const result = await evaluateAgent(task, 'ilql', () => agent, { episodes: 500, seed: 1000 });
  * result.success // → { mean: 0.82, low: 0.78, high: 0.85 }
  */
+import { ReverieError } from '../errors.ts';
 import { runEpisode } from '../sim/episode.ts';
 import type { Episode } from '../sim/episode.ts';
 import { samplePersonaIn } from '../sim/personas.ts';
 import type { PersonaSplit } from '../sim/personas.ts';
 import type { AgentFactory, TaskSimulator } from '../task/types.ts';
 import { createRng } from '../util/rng.ts';
+import { PASS_K_BOOTSTRAP, passKCurve } from './pass-k.ts';
+import type { PassKPoint } from './pass-k.ts';
 import { meanInterval, wilsonInterval } from './stats.ts';
 import type { Interval } from './stats.ts';
 
-export type EvaluationOptions = { episodes: number; seed: number; split?: PersonaSplit };
+export type EvaluationOptions = {
+  /** How many personas each agent meets. */
+  episodes: number;
+  seed: number;
+  split?: PersonaSplit;
+  /** Episodes per persona, each with its own seed (default 1). */
+  trials?: number;
+};
 
-export type EpisodeRecord<P> = { index: number; persona: P; episode: Episode };
+/** `index` numbers the persona; `trial` (0-based) the attempt at it. */
+export type EpisodeRecord<P> = { index: number; trial: number; persona: P; episode: Episode };
 
 export type AgentResult<P> = {
   name: string;
+  /** Over all episodes, each counted on its own (see the report's note for trials > 1). */
   success: Interval;
   reward: Interval;
   turns: number;
+  /** The most attempts any persona had; 1 unless evaluated with trials. */
+  trials: number;
+  /** pass^1 .. pass^trials with persona-bootstrap intervals; only when trials > 1. */
+  passK?: PassKPoint[];
   episodes: EpisodeRecord<P>[];
 };
+
+export class EvaluationError extends ReverieError {
+  override readonly name = 'EvaluationError';
+}
 
 /** The i-th evaluation persona; the same for every agent evaluated with the same seed. */
 export const evaluationPersona = <P>(task: TaskSimulator<P>, seed: number, index: number, split: PersonaSplit): P =>
@@ -36,8 +58,22 @@ export const summarise = <P>(name: string, episodes: EpisodeRecord<P>[]): AgentR
   const rewards = episodes.map(({ episode }) => episode.judgement.reward);
   const successes = episodes.filter(({ episode }) => episode.judgement.success).length;
   const turns = episodes.reduce((sum, { episode }) => sum + episode.steps.length, 0) / Math.max(1, episodes.length);
-  return { name, success: wilsonInterval(successes, episodes.length), reward: meanInterval(rewards), turns, episodes };
+  const byPersona = new Map<number, { trials: number; successes: number }>();
+  for (const { index, episode } of episodes) {
+    const persona = byPersona.get(index) ?? { trials: 0, successes: 0 };
+    persona.trials += 1;
+    if (episode.judgement.success) persona.successes += 1;
+    byPersona.set(index, persona);
+  }
+  const trials = Math.max(1, ...[...byPersona.values()].map((persona) => persona.trials));
+  const base = { name, success: wilsonInterval(successes, episodes.length), reward: meanInterval(rewards), turns, trials };
+  if (trials === 1) return { ...base, episodes };
+  return { ...base, passK: passKCurve([...byPersona.values()], PASS_K_BOOTSTRAP), episodes };
 };
+
+/** Trial 0 keeps the seeds evaluations had before trials existed, so their numbers do not move. */
+const episodeRng = (seed: number, index: number, trial: number) =>
+  createRng(seed).fork(trial === 0 ? `episode-${index}` : `episode-${index}-trial-${trial}`);
 
 export const evaluateAgent = async <P>(
   task: TaskSimulator<P>,
@@ -46,12 +82,18 @@ export const evaluateAgent = async <P>(
   options: EvaluationOptions,
 ): Promise<AgentResult<P>> => {
   const split = options.split ?? 'test';
+  const trials = options.trials ?? 1;
+  if (!(Number.isInteger(trials) && trials >= 1)) {
+    throw new EvaluationError(`evaluateAgent: trials ${trials} is not a positive integer`, { hint: 'Use --trials 1 for one episode per persona, or more for pass^k.' });
+  }
   const episodes: EpisodeRecord<P>[] = [];
   for (let index = 0; index < options.episodes; index += 1) {
     const persona = evaluationPersona(task, options.seed, index, split);
-    const rng = createRng(options.seed).fork(`episode-${index}`);
-    const agent = factory({ rng: rng.fork(`agent-${name}`), persona });
-    episodes.push({ index, persona, episode: await runEpisode(task, persona, agent, rng.fork('conversation')) });
+    for (let trial = 0; trial < trials; trial += 1) {
+      const rng = episodeRng(options.seed, index, trial);
+      const agent = factory({ rng: rng.fork(`agent-${name}`), persona });
+      episodes.push({ index, trial, persona, episode: await runEpisode(task, persona, agent, rng.fork('conversation')) });
+    }
   }
   return summarise(name, episodes);
 };

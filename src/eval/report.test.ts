@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentResult, EpisodeRecord } from './evaluate.ts';
-import { agentLabels, markdownTable, resultsTable, writeReport } from './report.ts';
+import type { PassKPoint } from './pass-k.ts';
+import { agentLabels, markdownTable, passKTable, resultsTable, writeReport } from './report.ts';
 
 let dir: string;
 
@@ -17,6 +18,7 @@ afterAll(async () => {
 
 const record = (index: number, success: boolean): EpisodeRecord<unknown> => ({
   index,
+  trial: 0,
   persona: { kind: 'museum', index },
   episode: {
     turns: [
@@ -35,6 +37,7 @@ const result = (name: string, success: [number, number, number], reward: [number
   success: { mean: success[0], low: success[1], high: success[2] },
   reward: { mean: reward[0], low: reward[1], high: reward[2] },
   turns,
+  trials: 1,
   episodes: Array.from({ length: episodes }, (_, index) => record(index, index % 2 === 0)),
 });
 
@@ -97,11 +100,12 @@ describe('writeReport', () => {
   it('writes report.md, results.json and one episodes file per agent', async () => {
     const out = join(dir, 'run');
     await writeReport(out, { task: 'travel', results, settings: { seed: 1000, episodes: 4 }, notes: ['first note', 'second note'] });
-    expect((await readdir(out)).sort()).toEqual(['episodes', 'report.md', 'results.json']);
+    expect((await readdir(out)).sort()).toEqual(['episodes', 'report.html', 'report.md', 'results.json']);
 
     const markdown = await readFile(join(out, 'report.md'), 'utf8');
     expect(markdown.startsWith('# Reverie evaluation: travel\n')).toBe(true);
     expect(markdown).toContain(resultsTable(results));
+    expect(markdown).not.toContain('pass^');
     expect(markdown).toContain('- first note\n- second note');
 
     const json = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as Record<string, unknown>;
@@ -128,5 +132,44 @@ describe('writeReport', () => {
         });
       });
     }
+  });
+});
+
+describe('reports of evaluations with trials', () => {
+  const passK: PassKPoint[] = [
+    { k: 1, mean: 0.5, low: 0.25, high: 0.75 },
+    { k: 2, mean: 0.25, low: 0.05, high: 0.5 },
+  ];
+  const withTrials: AgentResult<unknown> = {
+    ...result('ilql', [0.5, 0.4, 0.6], [0.75, 0.7, 0.8], 3.25, 4),
+    trials: 2,
+    passK,
+    episodes: [0, 1].flatMap((index) => [0, 1].map((trial) => ({ ...record(index, trial === 0), trial }))),
+  };
+  const mixed = [withTrials, result('naive', [0.1, 0, 0.3], [0.4, 0.3, 0.5], 1, 2)];
+
+  it('puts pass^k in its own table, with a dash for agents without trials', () => {
+    expect(passKTable(results)).toBe('');
+    const lines = passKTable(mixed).split('\n');
+    const cells = (line: string | undefined) => (line ?? '').split('|').slice(1, -1).map((cell) => cell.trim());
+    expect(cells(lines[0])).toEqual(['agent', 'pass^1 (95% CI)', 'pass^2 (95% CI)']);
+    expect(cells(lines[2])).toEqual(['ILQL (utterance-level)', '0.500 [0.250, 0.750]', '0.250 [0.050, 0.500]']);
+    expect(cells(lines[3])).toEqual(['naive (recommends at once)', '—', '—']);
+  });
+
+  it('adds trials and passK to results.json, pass^k to report.md and the trial to each transcript line', async () => {
+    const out = join(dir, 'trials');
+    await writeReport(out, { task: 'travel', results: mixed, settings: {}, notes: [] });
+    const json = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as { agents: Record<string, unknown>[] };
+    expect(json.agents[0]).toEqual({ name: 'ilql', success: withTrials.success, reward: withTrials.reward, turns: 3.25, episodes: 4, trials: 2, passK });
+    expect(Object.keys(json.agents[1] ?? {})).toEqual(['name', 'success', 'reward', 'turns', 'episodes']);
+    const markdown = await readFile(join(out, 'report.md'), 'utf8');
+    expect(markdown).toContain(passKTable(mixed));
+    expect(markdown).toContain('C(c,k)/C(n,k)');
+    const lines = (await readFile(join(out, 'episodes', 'ilql.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => [line['index'], line['trial']])).toEqual([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const naiveLine = JSON.parse((await readFile(join(out, 'episodes', 'naive.jsonl'), 'utf8')).split('\n')[0] ?? '{}') as Record<string, unknown>;
+    expect('trial' in naiveLine).toBe(false);
+    expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('id="chart-pass-k"');
   });
 });

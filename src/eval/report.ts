@@ -1,7 +1,7 @@
 /**
  * Turns evaluation results into what people read: a Markdown table (printed in the terminal
- * and saved as report.md), results.json with the same numbers, and one JSONL file of
- * transcripts per agent.
+ * and saved as report.md), results.json with the same numbers, report.html (the table, charts
+ * and every transcript in one self-contained page), and one JSONL file of transcripts per agent.
  *
  * @example
  * console.log(resultsTable(results));
@@ -11,16 +11,12 @@ import { join } from 'node:path';
 import { writeJsonlAtomic } from '../data/jsonl.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { AgentResult } from './evaluate.ts';
+import { htmlReport } from './html-report.ts';
+import { agentLabel } from './labels.ts';
+import { PASS_K_BOOTSTRAP } from './pass-k.ts';
 import type { Interval } from './stats.ts';
 
-export const agentLabels: Record<string, string> = {
-  behaviour: 'behaviour in the imagined data',
-  naive: 'naive (recommends at once)',
-  bc: 'BC',
-  fbc: 'filtered BC',
-  ilql: 'ILQL (utterance-level)',
-  oracle: 'oracle (knows the hidden persona)',
-};
+export { agentLabels } from './labels.ts';
 
 const interval = (value: Interval, digits = 3): string => `${value.mean.toFixed(digits)} [${value.low.toFixed(digits)}, ${value.high.toFixed(digits)}]`;
 
@@ -34,8 +30,23 @@ export const markdownTable = (header: readonly string[], rows: readonly (readonl
 export const resultsTable = (results: readonly AgentResult<unknown>[]): string =>
   markdownTable(
     ['agent', 'success (95% CI)', 'mean reward (95% CI)', 'mean turns'],
-    results.map((result) => [agentLabels[result.name] ?? result.name, interval(result.success), interval(result.reward), result.turns.toFixed(2)]),
+    results.map((result) => [agentLabel(result.name), interval(result.success), interval(result.reward), result.turns.toFixed(2)]),
   );
+
+/** pass^k columns for agents evaluated with trials > 1; empty when there are none. */
+export const passKTable = (results: readonly AgentResult<unknown>[]): string => {
+  const most = Math.max(0, ...results.map((result) => result.passK?.length ?? 0));
+  if (most === 0) return '';
+  const ks = Array.from({ length: most }, (_, at) => at + 1);
+  const cell = (result: AgentResult<unknown>, k: number): string => {
+    const point = result.passK?.[k - 1];
+    return point === undefined ? '—' : interval(point);
+  };
+  return markdownTable(
+    ['agent', ...ks.map((k) => `pass^${k} (95% CI)`)],
+    results.map((result) => [agentLabel(result.name), ...ks.map((k) => cell(result, k))]),
+  );
+};
 
 export type ReportInput = {
   task: string;
@@ -46,13 +57,30 @@ export type ReportInput = {
   notes: readonly string[];
 };
 
+// trials and passK appear only for agents evaluated with trials > 1, so a trials = 1 run writes
+// exactly the results.json it always did.
 export const resultsJson = (input: ReportInput) => ({
   task: input.task,
-  agents: input.results.map((result) => ({ name: result.name, success: result.success, reward: result.reward, turns: result.turns, episodes: result.episodes.length })),
+  agents: input.results.map((result) => ({
+    name: result.name,
+    success: result.success,
+    reward: result.reward,
+    turns: result.turns,
+    episodes: result.episodes.length,
+    ...(result.passK === undefined ? {} : { trials: result.trials, passK: result.passK }),
+  })),
   settings: input.settings,
 });
 
+const PASS_K_NOTE = [
+  'pass^k is the chance that k attempts at the same persona all succeed, C(c,k)/C(n,k) for c successes in n trials,',
+  `averaged over personas (95% percentile bootstrap over personas, ${PASS_K_BOOTSTRAP.resamples} resamples, seed ${PASS_K_BOOTSTRAP.seed}). With several trials a`,
+  'persona, the success interval above counts every episode as independent and so is narrower than it should be;',
+  'pass^1 is the same rate with an interval over personas.',
+];
+
 export const writeReport = async (directory: string, input: ReportInput): Promise<void> => {
+  const passK = passKTable(input.results);
   const markdown = [
     `# Reverie evaluation: ${input.task}`,
     '',
@@ -61,15 +89,25 @@ export const writeReport = async (directory: string, input: ReportInput): Promis
     'Success is the share of episodes the judge marked successful (Wilson 95% interval); reward is the judged',
     'reward in [0, 1] (Student t 95% interval). Every agent met the same held-out personas.',
     '',
+    ...(passK === '' ? [] : [passK, '', ...PASS_K_NOTE, '']),
     ...input.notes.map((note) => `- ${note}`),
     '',
   ].join('\n');
   await writeFileAtomic(join(directory, 'report.md'), markdown);
   await writeFileAtomic(join(directory, 'results.json'), `${JSON.stringify(resultsJson(input), null, 2)}\n`);
+  await writeFileAtomic(join(directory, 'report.html'), await htmlReport(input));
   for (const result of input.results) {
     await writeJsonlAtomic(
       join(directory, 'episodes', `${result.name}.jsonl`),
-      result.episodes.map(({ index, persona, episode }) => ({ index, persona, turns: episode.turns, judgement: episode.judgement, ended: episode.ended, steps: episode.steps })),
+      result.episodes.map(({ index, trial, persona, episode }) => ({
+        index,
+        ...(result.trials > 1 ? { trial } : {}),
+        persona,
+        turns: episode.turns,
+        judgement: episode.judgement,
+        ended: episode.ended,
+        steps: episode.steps,
+      })),
     );
   }
 };

@@ -1,0 +1,16 @@
+/**
+ * The names people read for the agents Reverie knows; any other agent keeps its own name.
+ *
+ * @example
+ * agentLabel('fbc'); // 'filtered BC'
+ */
+export const agentLabels: Record<string, string> = {
+  behaviour: 'behaviour in the imagined data',
+  naive: 'naive (recommends at once)',
+  bc: 'BC',
+  fbc: 'filtered BC',
+  ilql: 'ILQL (utterance-level)',
+  oracle: 'oracle (knows the hidden persona)',
+};
+
+export const agentLabel = (name: string): string => agentLabels[name] ?? name;
