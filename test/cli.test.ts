@@ -38,7 +38,7 @@ describe('reverie command line', () => {
   it('lists the known tasks when a task is unknown', async () => {
     const { code, stderr } = await reverie('imagine', '--task', 'nope');
     expect(code).toBe(1);
-    expect(stderr).toContain('unknown task "nope"; the built-in tasks are: travel');
+    expect(stderr).toContain('unknown task "nope"; the built-in tasks are: instruction, persuasion, travel');
     expect(stderr).not.toContain('    at ');
   });
 

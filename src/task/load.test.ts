@@ -49,7 +49,17 @@ describe('parseTaskSpec', () => {
       success: { description: 'the customer buys', threshold: 0.7 },
       maxTurns: 6,
       turnCost: 0,
+      critique: [],
+      examples: [],
     });
+  });
+
+  it('reads the critique criteria and example exchanges of LLM tasks, and names a bad example turn', () => {
+    const spec = parseTaskSpec(`${valid}critique:\n  - The customer never names a price first.\nexamples:\n  - note: clumsy\n    turns:\n      - role: user\n        text: Hi\n`);
+    expect(spec.critique).toEqual(['The customer never names a price first.']);
+    expect(spec.examples).toEqual([{ note: 'clumsy', turns: [{ role: 'user', text: 'Hi' }] }]);
+    const error = failure(`${valid}examples:\n  - turns:\n      - role: narrator\n        text: Hi\n`);
+    expect(error.message).toMatch(/^shop\.yaml:\d+:\d+: examples\.0\.turns\.0\.role: /);
   });
 
   it('reports file:line:col for a YAML syntax error', () => {

@@ -1,12 +1,14 @@
 /**
- * The built-in tasks, by name. Each comes with a programmatic simulator, so every command
- * runs on it offline.
+ * The built-in tasks, by name. Those with a programmatic simulator run every command offline;
+ * the others ship only a spec, for imagination with an LLM.
  *
  * @example
  * const task = await loadBuiltInTask('travel');
  */
 import { ReverieError } from '../errors.ts';
 import { loadTravelTask } from '../tasks/travel/index.ts';
+import { loadTaskSpecFile } from './load.ts';
+import type { TaskSpec } from './spec.ts';
 import type { TaskSimulator } from './types.ts';
 
 const builtInTasks: Record<string, () => Promise<TaskSimulator<unknown>>> = {
@@ -19,10 +21,8 @@ export class UnknownTaskError extends ReverieError {
   override readonly name = 'UnknownTaskError';
   readonly task: string;
 
-  constructor(task: string) {
-    super(`unknown task "${task}"; the built-in tasks are: ${builtInTaskNames().join(', ')}`, {
-      hint: 'Pass one of the built-in task names with --task.',
-    });
+  constructor(task: string, known = builtInTaskNames(), hint = 'Pass one of the built-in task names with --task.') {
+    super(`unknown task "${task}"; the built-in tasks are: ${known.join(', ')}`, { hint });
     this.task = task;
   }
 }
@@ -31,4 +31,29 @@ export const loadBuiltInTask = async (name: string): Promise<TaskSimulator<unkno
   const load = builtInTasks[name];
   if (load === undefined) throw new UnknownTaskError(name);
   return load();
+};
+
+/** Built-in task specs without a simulator: LLM imagination only. */
+const specOnlyTasks: Record<string, URL> = {
+  instruction: new URL('../tasks/instruction/task.yaml', import.meta.url),
+  persuasion: new URL('../tasks/persuasion/task.yaml', import.meta.url),
+};
+
+export const builtInSpecNames = (): string[] => [...new Set([...builtInTaskNames(), ...Object.keys(specOnlyTasks)])].sort();
+
+export const hasSimulator = (name: string): boolean => name in builtInTasks;
+
+/**
+ * A task spec from a built-in name or a YAML file: anything with a path separator or a .yaml/.yml
+ * ending is read as a file, so a user's `my-task.yaml` never collides with a built-in name.
+ */
+export const resolveTaskSpec = async (nameOrFile: string): Promise<TaskSpec> => {
+  if (/[\\/]|\.ya?ml$/i.test(nameOrFile)) return loadTaskSpecFile(nameOrFile);
+  const specFile = specOnlyTasks[nameOrFile];
+  if (specFile !== undefined) return loadTaskSpecFile(specFile.pathname);
+  const load = builtInTasks[nameOrFile];
+  if (load === undefined) {
+    throw new UnknownTaskError(nameOrFile, builtInSpecNames(), 'Pass a built-in task name or the path of a task spec YAML file with --task.');
+  }
+  return (await load()).spec;
 };

@@ -27,6 +27,19 @@ export const taskSpecSchema = z
     maxTurns: z.number().int().min(1).max(100),
     /** Subtracted from the reward for each agent turn; 0 rewards only the outcome. */
     turnCost: z.number().min(0).max(1).default(0),
+    /** Extra checks the critique step applies to every imagined dialogue, beside the built-in ones. */
+    critique: z.array(z.string().min(1)).default([]),
+    /** Short example exchanges that show the imagination step the register and the domain. */
+    examples: z
+      .array(
+        z
+          .object({
+            note: z.string().optional(),
+            turns: z.array(z.object({ role: z.enum(['user', 'agent']), text: z.string().min(1) }).strict()).min(1),
+          })
+          .strict(),
+      )
+      .default([]),
   })
   .strict();
 
