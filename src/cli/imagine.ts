@@ -1,26 +1,134 @@
 /**
- * `reverie imagine`: imagined dialogues for a built-in task, written as JSONL as they are made;
- * run it again with the same flags to finish an interrupted run.
+ * `reverie imagine`: imagined dialogues, written as JSONL as they are made; run it again with the
+ * same flags to finish an interrupted run. Built-in tasks with a simulator imagine offline; with
+ * `--model`, any task spec (built-in or a YAML file) is imagined by an LLM.
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { imagineOffline } from '../imagine/offline.ts';
+import { defaultLlmImagineOptions, imagineWithLlm } from '../imagine/llm/engine.ts';
+import type { LlmImagineResult } from '../imagine/llm/engine.ts';
+import { createLlmClient } from '../llm/client.ts';
+import { ReverieError } from '../errors.ts';
+import { markdownTable } from '../eval/report.ts';
 import { datasetSummary } from '../pipeline/summary.ts';
-import { loadBuiltInTask } from '../task/registry.ts';
-import { positiveInteger } from './options.ts';
+import { hasSimulator, loadBuiltInTask, resolveTaskSpec } from '../task/registry.ts';
+import { loadLlmConfig, resolveLlmSettings } from './llm-config.ts';
+import { integer, nonNegativeNumber, positiveInteger } from './options.ts';
+
+type Flags = {
+  task: string;
+  dialogues: number;
+  seed: number;
+  out: string;
+  model?: string;
+  baseUrl?: string;
+  config?: string;
+  concurrency?: number;
+  timeout?: number;
+  maxRetries?: number;
+  cacheDir?: string;
+  priceIn?: number;
+  priceOut?: number;
+  temperature?: number;
+  personas?: number;
+  successRatio: number;
+  maxRevisions: number;
+  parallel: number;
+};
+
+const ratio = (value: string): number => {
+  const parsed = nonNegativeNumber('--success-ratio')(value);
+  if (parsed > 1) throw new ReverieError(`--success-ratio must lie in [0, 1], got ${value}`);
+  return parsed;
+};
+
+/** The per-step account of an LLM run that a person reads to judge the data. */
+export const llmRunSummary = (result: LlmImagineResult): string => {
+  const { personas, usage } = result;
+  const reasons = new Map<string, number>();
+  for (const row of result.dropped) {
+    const key = `${row.step}: ${row.reason.replace(/^(imagine|critique|revise): /, '').split(/[:—(]/)[0]?.trim() ?? row.reason}`;
+    reasons.set(key, (reasons.get(key) ?? 0) + 1);
+  }
+  const evenness = Object.entries(personas.diversity.parameters).map(([name, spread]) => `${name} ${spread.distinct} values, evenness ${spread.evenness.toFixed(2)}`);
+  return [
+    markdownTable(
+      ['step', 'count'],
+      [
+        ['personas generated', String(personas.generated)],
+        ['personas kept', String(personas.personas.length)],
+        ['near-duplicates removed', String(personas.nearDuplicates)],
+        ['personas invalid', String(personas.invalid)],
+        ['dialogues kept', String(result.dialogues.length)],
+        ['kept after revision', String(result.revised)],
+        ['dialogues dropped', String(result.dropped.length)],
+        ...[...reasons].sort(([, a], [, b]) => b - a).map(([reason, count]) => [`  ${reason}`, String(count)]),
+      ],
+    ),
+    '',
+    `persona diversity: mean word distance ${personas.diversity.meanDistance.toFixed(3)}${evenness.length > 0 ? `; ${evenness.join('; ')}` : ''}`,
+    `LLM calls ${usage.calls} (${usage.cachedCalls} from cache, ${usage.retries} retries, ${usage.repairs} repairs); tokens in ${usage.inputTokens}, out ${usage.outputTokens}${usage.costUsd === undefined ? '' : `; cost $${usage.costUsd.toFixed(4)}`}`,
+  ].join('\n');
+};
 
 export const registerImagine = (program: Command): void => {
   program
     .command('imagine')
-    .description('imagine dialogues between hidden-persona users and behaviour agents of uneven quality, each judged')
-    .requiredOption('--task <name>', 'built-in task')
+    .description('imagine dialogues between hidden-persona users and agents of uneven skill, each judged (offline for built-in tasks, or with an LLM for any task spec)')
+    .requiredOption('--task <name|file>', 'built-in task name, or a task spec YAML file (needs --model)')
     .option('-n, --dialogues <n>', 'how many dialogues', positiveInteger('--dialogues'), 2000)
     .option('--seed <n>', 'seed: the same seed gives the same dialogues', positiveInteger('--seed'), 1)
-    .option('--out <dir>', 'folder for dialogues.jsonl', 'runs/data')
-    .action(async (flags: { task: string; dialogues: number; seed: number; out: string }) => {
-      const task = await loadBuiltInTask(flags.task);
+    .option('--out <dir>', 'folder for dialogues.jsonl (and, with an LLM, personas.jsonl and dropped.jsonl)', 'runs/data')
+    .option('--model <provider:model>', 'imagine with an LLM: openai:…, anthropic:…, openai-compatible:… (with --base-url), ollama:…, vllm:…')
+    .option('--base-url <url>', 'base URL of an OpenAI-compatible server')
+    .option('--config <file>', 'YAML/JSON file with LLM settings (model, baseURL, concurrency, timeoutMs, maxRetries, cacheDir, prices, temperature); flags win')
+    .option('--concurrency <n>', 'LLM requests in flight at once (default 8)', positiveInteger('--concurrency'))
+    .option('--timeout <ms>', 'per-request timeout in ms (default 60000)', positiveInteger('--timeout'))
+    .option('--max-retries <n>', 'retries per request on 429, 5xx and timeouts (default 5)', integer('--max-retries'))
+    .option('--cache-dir <dir>', 'response cache (default .reverie-cache/llm)')
+    .option('--price-in <usd>', 'USD per million input tokens, for the cost estimate', nonNegativeNumber('--price-in'))
+    .option('--price-out <usd>', 'USD per million output tokens, for the cost estimate', nonNegativeNumber('--price-out'))
+    .option('--temperature <x>', 'sampling temperature (default 1)', nonNegativeNumber('--temperature'))
+    .option('--personas <n>', 'personas to imagine (default: a quarter of the dialogues, at least 10)', positiveInteger('--personas'))
+    .option('--success-ratio <x>', 'share of dialogues imagined as successes', ratio, defaultLlmImagineOptions.successRatio)
+    .option('--max-revisions <n>', 'critique → revise rounds before a dialogue is dropped', integer('--max-revisions'), defaultLlmImagineOptions.maxRevisions)
+    .option('--parallel <n>', 'dialogues imagined at once', positiveInteger('--parallel'), defaultLlmImagineOptions.parallel)
+    .addHelpText('after', '\nAPI keys come from the environment only: OPENAI_API_KEY, ANTHROPIC_API_KEY, or REVERIE_API_KEY for other servers.')
+    .action(async (flags: Flags) => {
       const file = join(flags.out, 'dialogues.jsonl');
-      const result = await imagineOffline(task, { count: flags.dialogues, seed: flags.seed, file, progress: process.stderr });
-      process.stdout.write(`${datasetSummary(result.dialogues)}\n\n${result.created} new, ${result.reused} already there → ${file}\n`);
+      const config = await loadLlmConfig(flags.config);
+      const prices = flags.priceIn === undefined && flags.priceOut === undefined ? undefined : { inputPerMillion: flags.priceIn ?? 0, outputPerMillion: flags.priceOut ?? 0 };
+      const settings = resolveLlmSettings(
+        { model: flags.model, baseURL: flags.baseUrl, concurrency: flags.concurrency, timeoutMs: flags.timeout, maxRetries: flags.maxRetries, cacheDir: flags.cacheDir, prices, temperature: flags.temperature },
+        config,
+        { cacheDir: join('.reverie-cache', 'llm'), temperature: defaultLlmImagineOptions.temperature },
+      );
+      const spec = await resolveTaskSpec(flags.task);
+      if (settings === undefined) {
+        if (!hasSimulator(flags.task)) {
+          throw new ReverieError(`task "${flags.task}" has no built-in simulator, so it needs an LLM to imagine its dialogues`, {
+            hint: 'Pass --model provider:model (or set model in --config); the API key comes from the environment.',
+          });
+        }
+        const task = await loadBuiltInTask(flags.task);
+        const result = await imagineOffline(task, { count: flags.dialogues, seed: flags.seed, file, progress: process.stderr });
+        process.stdout.write(`${datasetSummary(result.dialogues)}\n\n${result.created} new, ${result.reused} already there → ${file}\n`);
+        return;
+      }
+      const client = createLlmClient(settings.client);
+      const result = await imagineWithLlm(client, spec, {
+        ...defaultLlmImagineOptions,
+        count: flags.dialogues,
+        seed: flags.seed,
+        dir: flags.out,
+        personas: flags.personas ?? Math.max(10, Math.ceil(flags.dialogues / 4)),
+        successRatio: flags.successRatio,
+        maxRevisions: flags.maxRevisions,
+        parallel: flags.parallel,
+        temperature: settings.temperature,
+        progress: process.stderr,
+      });
+      process.stdout.write(`${datasetSummary(result.dialogues)}\n\n${llmRunSummary(result)}\n\n${result.created} new, ${result.reused} already there → ${file}\n`);
     });
 };

@@ -1,0 +1,75 @@
+/**
+ * LLM settings for commands that call a model: from flags, from a YAML/JSON config file, or
+ * defaults — in that order of precedence. API keys are never settings: they come from the
+ * environment only (see src/llm/model-ref.ts), so a config file can be committed safely.
+ *
+ * @example
+ * # reverie.config.yaml
+ * model: openai-compatible:llama3.1
+ * baseURL: http://127.0.0.1:11434/v1
+ * concurrency: 4
+ */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { ReverieError } from '../errors.ts';
+import type { LlmClientOptions } from '../llm/client.ts';
+import { parseModelRef } from '../llm/model-ref.ts';
+
+export const llmConfigSchema = z
+  .object({
+    model: z.string().min(1).optional(),
+    baseURL: z.string().url().optional(),
+    concurrency: z.number().int().min(1).optional(),
+    timeoutMs: z.number().positive().optional(),
+    maxRetries: z.number().int().min(0).optional(),
+    cacheDir: z.string().min(1).optional(),
+    prices: z.object({ inputPerMillion: z.number().nonnegative(), outputPerMillion: z.number().nonnegative() }).strict().optional(),
+    temperature: z.number().min(0).max(2).optional(),
+  })
+  .strict();
+export type LlmConfig = z.infer<typeof llmConfigSchema>;
+
+export class ConfigFileError extends ReverieError {
+  override readonly name = 'ConfigFileError';
+}
+
+export const loadLlmConfig = async (file: string | undefined): Promise<LlmConfig> => {
+  if (file === undefined) return {};
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new ConfigFileError(`${file}: cannot read the config file (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, { hint: 'Check the path given to --config.' });
+  }
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (cause) {
+    throw new ConfigFileError(`${file}: ${(cause as Error).message.split('\n')[0]}`, { hint: 'The config file is YAML (or JSON).' });
+  }
+  const result = llmConfigSchema.safeParse(data ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const keys = issue?.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+    throw new ConfigFileError(`${file}: ${issue?.path.join('.') || 'config'}: ${issue?.message ?? 'invalid'}${keys}`, {
+      hint: 'Allowed keys: model, baseURL, concurrency, timeoutMs, maxRetries, cacheDir, prices, temperature. API keys belong in the environment, never in this file.',
+    });
+  }
+  return result.data;
+};
+
+/** Flags win over the file; `undefined` flags fall through to it, then to the defaults. */
+export const resolveLlmSettings = (flags: LlmConfig, file: LlmConfig, defaults: { cacheDir: string; temperature: number }) => {
+  const merged = { ...file, ...Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) } as LlmConfig;
+  if (merged.model === undefined) return undefined;
+  const client: Omit<LlmClientOptions, 'env'> = {
+    model: parseModelRef(merged.model, merged.baseURL === undefined ? {} : { baseURL: merged.baseURL }),
+    cacheDir: merged.cacheDir ?? defaults.cacheDir,
+    ...(merged.concurrency === undefined ? {} : { concurrency: merged.concurrency }),
+    ...(merged.timeoutMs === undefined ? {} : { timeoutMs: merged.timeoutMs }),
+    ...(merged.maxRetries === undefined ? {} : { maxRetries: merged.maxRetries }),
+    ...(merged.prices === undefined ? {} : { prices: merged.prices }),
+  };
+  return { client, temperature: merged.temperature ?? defaults.temperature };
+};
