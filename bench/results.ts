@@ -18,7 +18,7 @@ import { writeFileAtomic } from '../src/util/atomic-write.ts';
 /** One table row: a name and its numeric figures, keyed by column. */
 export type ResultRow = { name: string; values: Record<string, number> };
 
-export type TopicId = 'training' | 'simulation' | 'acting';
+export type TopicId = 'training' | 'simulation' | 'acting' | 'imagination';
 
 type Column = { key: string; label: string; digits: number };
 type Topic = { title: string; rowLabel: string; columns: readonly Column[] };
@@ -49,6 +49,16 @@ export const topics: Record<TopicId, Topic> = {
       { key: 'p50Ms', label: 'p50 ms/act', digits: 3 },
       { key: 'p99Ms', label: 'p99 ms/act', digits: 3 },
       { key: 'library', label: 'library size', digits: 0 },
+    ],
+  },
+  imagination: {
+    title: 'Imagination overhead (scripted server on loopback)',
+    rowLabel: 'measure',
+    columns: [
+      { key: 'callsPerSecond', label: 'LLM calls/s', digits: 0 },
+      { key: 'msPerCall', label: 'ms/call', digits: 3 },
+      { key: 'dialoguesPerSecond', label: 'dialogues/s', digits: 1 },
+      { key: 'achievedOverIdeal', label: 'achieved ÷ ideal', digits: 3 },
     ],
   },
 };

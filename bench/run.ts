@@ -1,5 +1,5 @@
 /**
- * Reverie's benchmark: training speed, simulation speed and acting latency, one Markdown table
+ * Reverie's benchmark: training speed, simulation speed, acting latency and imagination overhead, one Markdown table
  * per topic on stdout (progress on stderr), every figure the median of the timed runs after one
  * warm-up run. The figures also go to `<out>/<timestamp>.json` with the machine and commit;
  * `--compare old.json` adds new ÷ old tables.
@@ -17,6 +17,7 @@ import { initBackend } from '../src/rl/backend.ts';
 import { defaultTrainOptions } from '../src/rl/train.ts';
 import { loadTravelTask } from '../src/tasks/travel/index.ts';
 import { benchActing } from './acting.ts';
+import { benchImagination } from './imagination.ts';
 import { compareTables, gitCommit, loadResults, machineInfo, topicTable, writeResults } from './results.ts';
 import type { BenchResults, ResultRow, TopicId } from './results.ts';
 import { note } from './sampling.ts';
@@ -28,21 +29,23 @@ const usage = `usage: node --import tsx bench/run.ts [options]
   --quick            small sizes that finish in well under a minute
   --compare FILE     also print new ÷ old ratios against an earlier results JSON
   --out DIR          folder for the results JSON (default bench/results)
-  --only LIST        topics to run, comma-separated: training,simulation,acting (default all)
+  --only LIST        topics to run, comma-separated: training,simulation,acting,imagination (default all)
   --runs N           timed runs per figure, after one warm-up (default 5)
   --dialogues N      imagined travel dialogues to train on (default 5000, quick 1000)
   --steps N          training steps per timed run (default 200, quick 20)
   --episodes N       simulated episodes per timed run (default 2000, quick 200)
   --calls N          act calls per timed run (default 500, quick 100)
   --act-steps N      training steps of the models that act (default 200, quick 20)
+  --llm-calls N      LLM calls per timed run against an instant scripted server (default 1000, quick 200)
+  --llm-dialogues N  dialogues imagined per timed run against it (default 200, quick 40)
   --help             show this text`;
 
 const sizes = {
-  full: { dialogues: 5000, steps: 200, episodes: 2000, calls: 500, actSteps: 200 },
-  quick: { dialogues: 1000, steps: 20, episodes: 200, calls: 100, actSteps: 20 },
+  full: { dialogues: 5000, steps: 200, episodes: 2000, calls: 500, actSteps: 200, llmCalls: 1000, llmDialogues: 200 },
+  quick: { dialogues: 1000, steps: 20, episodes: 200, calls: 100, actSteps: 20, llmCalls: 200, llmDialogues: 40 },
 };
 
-const allTopics: readonly TopicId[] = ['training', 'simulation', 'acting'];
+const allTopics: readonly TopicId[] = ['training', 'simulation', 'acting', 'imagination'];
 const imagineSeed = 1;
 const dimension = 1024;
 const ks = [4, 16, 64] as const;
@@ -73,6 +76,8 @@ const parseFlags = (argv: readonly string[]) => {
       episodes: { type: 'string' },
       calls: { type: 'string' },
       'act-steps': { type: 'string' },
+      'llm-calls': { type: 'string' },
+      'llm-dialogues': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -92,6 +97,8 @@ const parseFlags = (argv: readonly string[]) => {
     episodes: count('--episodes', values.episodes, base.episodes),
     calls: count('--calls', values.calls, base.calls),
     actSteps: count('--act-steps', values['act-steps'], base.actSteps),
+    llmCalls: count('--llm-calls', values['llm-calls'], base.llmCalls),
+    llmDialogues: count('--llm-dialogues', values['llm-dialogues'], base.llmDialogues),
   };
   if (settings.steps < 2) fail('--steps must be at least 2: the first step is not timed');
   if (settings.runs < 5) note(`only ${settings.runs} timed run(s) per figure: medians of fewer than 5 runs are noisy`);
@@ -126,6 +133,9 @@ const main = async (): Promise<void> => {
   if (flags.topics.includes('simulation')) report('simulation', await benchSimulation(task, { episodes: settings.episodes, runs: settings.runs }));
   if (flags.topics.includes('acting')) {
     report('acting', await benchActing(dialogues, embedder, { trainSteps: settings.actSteps, calls: settings.calls, runs: settings.runs, beta, ks }));
+  }
+  if (flags.topics.includes('imagination')) {
+    report('imagination', await benchImagination({ calls: settings.llmCalls, dialogues: settings.llmDialogues, runs: settings.runs, latencyMs: 200, concurrencies: [16, 64] }));
   }
   const output: BenchResults = {
     timestamp: new Date().toISOString(),

@@ -48,7 +48,7 @@ export const llmRunSummary = (result: LlmImagineResult): string => {
   const { personas, usage } = result;
   const reasons = new Map<string, number>();
   for (const row of result.dropped) {
-    const key = `${row.step}: ${row.reason.replace(/^(imagine|critique|revise): /, '').split(/[:—(]/)[0]?.trim() ?? row.reason}`;
+    const key = `${row.step}: ${row.kind}`;
     reasons.set(key, (reasons.get(key) ?? 0) + 1);
   }
   const evenness = Object.entries(personas.diversity.parameters).map(([name, spread]) => `${name} ${spread.distinct} values, evenness ${spread.evenness.toFixed(2)}`);

@@ -16,7 +16,7 @@ export type StepRecord = { step: 'imagine' | 'critique' | 'revise'; cached: bool
 
 export type DialogueOutcome =
   | { kept: true; turns: Turn[]; revisions: number; steps: StepRecord[]; drafts: Turn[][] }
-  | { kept: false; reason: string; step: StepRecord['step']; raw?: string; steps: StepRecord[] };
+  | { kept: false; reason: string; /** A short label to count drops by. */ kind: string; step: StepRecord['step']; raw?: string; steps: StepRecord[] };
 
 export type DialogueStepOptions = {
   /** Critique → revise rounds before a failing dialogue is dropped. */
@@ -78,7 +78,8 @@ export const imagineDialogueWithLlm = async (
   };
   const fail = (step: StepRecord['step'], error: unknown): DialogueOutcome => {
     if (!unusable(error)) throw error;
-    return { kept: false, reason: `${step}: ${error.message}`, step, raw: error.rawText, steps };
+    const kind = error.truncated ? 'reply cut off at the token limit' : 'reply not usable (no valid JSON after a repair request)';
+    return { kept: false, reason: `${step}: ${error.message}`, kind, step, raw: error.rawText, steps };
   };
 
   let turns: Turn[];
@@ -104,7 +105,11 @@ export const imagineDialogueWithLlm = async (
       }
     }
     if (problems.length === 0) return { kept: true, turns, revisions: round, steps, drafts };
-    if (round >= options.maxRevisions) return { kept: false, reason: `failed review after ${round} revision(s): ${problems.join('; ')}`, step: 'critique', steps };
+    if (round >= options.maxRevisions) {
+      const first = problems[0] ?? '';
+      const kind = `failed review: ${first.length > 70 ? `${first.slice(0, 70)}…` : first}`;
+      return { kept: false, reason: `failed review after ${round} revision(s): ${problems.join('; ')}`, kind, step: 'critique', steps };
+    }
     drafts.push(turns);
     try {
       const { completion, value } = await ask('revise', revisionPrompt(spec, persona, success, turns, problems), transcriptSchema);

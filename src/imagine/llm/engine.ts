@@ -61,6 +61,7 @@ export const droppedSchema = z.object({
   index: z.number().int(),
   step: z.string(),
   reason: z.string(),
+  kind: z.string().default('other'),
   raw: z.string().optional(),
   persona: z.string(),
   target: z.boolean(),
@@ -131,7 +132,7 @@ export const imagineWithLlm = async (client: LlmClient, spec: TaskSpec, options:
     const target = rng.chance(options.successRatio);
     const outcome = await imagineDialogueWithLlm(client, spec, persona, target, { maxRevisions: options.maxRevisions, temperature: options.temperature, sample: options.seed * 1_000_003 + index });
     if (!outcome.kept) {
-      const row: Dropped = { id, index, step: outcome.step, reason: outcome.reason, ...(outcome.raw === undefined ? {} : { raw: outcome.raw }), persona: persona.id, target };
+      const row: Dropped = { id, index, step: outcome.step, reason: outcome.reason, kind: outcome.kind, ...(outcome.raw === undefined ? {} : { raw: outcome.raw }), persona: persona.id, target };
       await appendJsonl(files.dropped, [row]);
       dropped.push(row);
       return;
