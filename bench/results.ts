@@ -32,6 +32,7 @@ export const topics: Record<TopicId, Topic> = {
       { key: 'transitionsPerSecond', label: 'transitions/s', digits: 0 },
       { key: 'peakRssMB', label: 'peak RSS (MB)', digits: 0 },
       { key: 'ilqlOverBc', label: 'ILQL ÷ BC', digits: 2 },
+      { key: 'oursOverTorch', label: 'ours ÷ PyTorch (time/step)', digits: 2 },
     ],
   },
   simulation: {

@@ -11,7 +11,8 @@ import type { Embedder } from '../src/embed/hashed.ts';
 import { defaultTrainOptions, train } from '../src/rl/train.ts';
 import type { Algorithm, TrainedModel } from '../src/rl/train.ts';
 import type { ResultRow } from './results.ts';
-import { medianOf, peakRssMB, repeat } from './sampling.ts';
+import { torchReference } from './reference.ts';
+import { medianOf, note, peakRssMB, repeat } from './sampling.ts';
 
 export type TrainingBenchOptions = { steps: number; runs: number };
 
@@ -50,5 +51,15 @@ export const benchTraining = async (dialogues: readonly Dialogue[], embedder: Em
   const perStep = (name: string) => rows.find((row) => row.name === name)?.values['msPerStep'] ?? NaN;
   const ilql = rows.find((row) => row.name === 'ilql');
   if (ilql !== undefined) ilql.values['ilqlOverBc'] = perStep('ilql') / perStep('bc');
+  const torch = await torchReference(dialogues, embedder, options);
+  if ('skipped' in torch) {
+    note(torch.skipped);
+    return rows;
+  }
+  for (const algorithm of ['bc', 'ilql'] as const) {
+    const ours = rows.find((row) => row.name === algorithm);
+    if (ours !== undefined) ours.values['oursOverTorch'] = perStep(algorithm) / torch[algorithm];
+    rows.push({ name: `PyTorch ${torch.version} ${algorithm}`, values: { msPerStep: torch[algorithm], transitionsPerSecond: (1000 * defaultTrainOptions.batchSize) / torch[algorithm] } });
+  }
   return rows;
 };
