@@ -18,7 +18,7 @@ import { writeFileAtomic } from '../src/util/atomic-write.ts';
 /** One table row: a name and its numeric figures, keyed by column. */
 export type ResultRow = { name: string; values: Record<string, number> };
 
-export type TopicId = 'training' | 'simulation' | 'acting' | 'imagination';
+export type TopicId = 'training' | 'simulation' | 'acting' | 'imagination' | 'quality';
 
 type Column = { key: string; label: string; digits: number };
 type Topic = { title: string; rowLabel: string; columns: readonly Column[] };
@@ -60,6 +60,20 @@ export const topics: Record<TopicId, Topic> = {
       { key: 'msPerCall', label: 'ms/call', digits: 3 },
       { key: 'dialoguesPerSecond', label: 'dialogues/s', digits: 1 },
       { key: 'achievedOverIdeal', label: 'achieved ÷ ideal', digits: 3 },
+    ],
+  },
+  quality: {
+    title: 'Agent quality (held-out test personas, 95% intervals)',
+    rowLabel: 'task, seed, agent',
+    columns: [
+      { key: 'success', label: 'success', digits: 3 },
+      { key: 'successLow', label: 'low', digits: 3 },
+      { key: 'successHigh', label: 'high', digits: 3 },
+      { key: 'reward', label: 'reward', digits: 3 },
+      { key: 'rewardLow', label: 'low', digits: 3 },
+      { key: 'rewardHigh', label: 'high', digits: 3 },
+      { key: 'ilqlOverOracle', label: 'ILQL ÷ oracle', digits: 3 },
+      { key: 'ilqlMinusFbc', label: 'ILQL − FBC', digits: 3 },
     ],
   },
 };

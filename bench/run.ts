@@ -8,6 +8,7 @@
  * npm run bench -- --quick
  * npm run bench -- --compare bench/results/2025-01-01T00-00-00.000Z.json
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import '@tensorflow/tfjs';
 import type { Dialogue } from '../src/data/dialogue.ts';
@@ -18,6 +19,7 @@ import { defaultTrainOptions } from '../src/rl/train.ts';
 import { loadTravelTask } from '../src/tasks/travel/index.ts';
 import { benchActing } from './acting.ts';
 import { benchImagination } from './imagination.ts';
+import { benchQuality } from './quality.ts';
 import { compareTables, gitCommit, loadResults, machineInfo, topicTable, writeResults } from './results.ts';
 import type { BenchResults, ResultRow, TopicId } from './results.ts';
 import { note } from './sampling.ts';
@@ -29,7 +31,9 @@ const usage = `usage: node --import tsx bench/run.ts [options]
   --quick            small sizes that finish in well under a minute
   --compare FILE     also print new ÷ old ratios against an earlier results JSON
   --out DIR          folder for the results JSON (default bench/results)
-  --only LIST        topics to run, comma-separated: training,simulation,acting,imagination (default all)
+  --only LIST        topics to run, comma-separated: training,simulation,acting,imagination,quality
+                     (default all but quality, which runs the whole demo per task and seed)
+  --seeds LIST       training seeds of the quality topic (default 1,2,3)
   --runs N           timed runs per figure, after one warm-up (default 5)
   --dialogues N      imagined travel dialogues to train on (default 5000, quick 1000)
   --steps N          training steps per timed run (default 200, quick 20)
@@ -45,7 +49,8 @@ const sizes = {
   quick: { dialogues: 1000, steps: 20, episodes: 200, calls: 100, actSteps: 20, llmCalls: 200, llmDialogues: 40 },
 };
 
-const allTopics: readonly TopicId[] = ['training', 'simulation', 'acting', 'imagination'];
+const allTopics: readonly TopicId[] = ['training', 'simulation', 'acting', 'imagination', 'quality'];
+const defaultTopics: readonly TopicId[] = ['training', 'simulation', 'acting', 'imagination'];
 const imagineSeed = 1;
 const dimension = 1024;
 const ks = [4, 16, 64] as const;
@@ -78,6 +83,7 @@ const parseFlags = (argv: readonly string[]) => {
       'act-steps': { type: 'string' },
       'llm-calls': { type: 'string' },
       'llm-dialogues': { type: 'string' },
+      seeds: { type: 'string', default: '1,2,3' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -86,7 +92,7 @@ const parseFlags = (argv: readonly string[]) => {
     process.exit(0);
   }
   const base = values.quick ? sizes.quick : sizes.full;
-  const only = values.only === undefined ? allTopics : values.only.split(',').map((name) => name.trim());
+  const only = values.only === undefined ? defaultTopics : values.only.split(',').map((name) => name.trim());
   const unknown = only.filter((name) => !(allTopics as readonly string[]).includes(name));
   if (unknown.length > 0) fail(`unknown topic(s) in --only: ${unknown.join(', ')}`);
   const settings = {
@@ -99,6 +105,7 @@ const parseFlags = (argv: readonly string[]) => {
     actSteps: count('--act-steps', values['act-steps'], base.actSteps),
     llmCalls: count('--llm-calls', values['llm-calls'], base.llmCalls),
     llmDialogues: count('--llm-dialogues', values['llm-dialogues'], base.llmDialogues),
+    seeds: values.seeds.split(',').map((seed) => count('--seeds', seed.trim(), 1)),
   };
   if (settings.steps < 2) fail('--steps must be at least 2: the first step is not timed');
   if (settings.runs < 5) note(`only ${settings.runs} timed run(s) per figure: medians of fewer than 5 runs are noisy`);
@@ -137,6 +144,7 @@ const main = async (): Promise<void> => {
   if (flags.topics.includes('imagination')) {
     report('imagination', await benchImagination({ calls: settings.llmCalls, dialogues: settings.llmDialogues, runs: settings.runs, latencyMs: 200, concurrencies: [16, 64] }));
   }
+  if (flags.topics.includes('quality')) report('quality', await benchQuality({ seeds: settings.seeds, folder: join(flags.out, 'quality') }));
   const output: BenchResults = {
     timestamp: new Date().toISOString(),
     commit: gitCommit(),
