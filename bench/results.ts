@@ -18,7 +18,7 @@ import { writeFileAtomic } from '../src/util/atomic-write.ts';
 /** One table row: a name and its numeric figures, keyed by column. */
 export type ResultRow = { name: string; values: Record<string, number> };
 
-export type TopicId = 'training' | 'simulation' | 'acting' | 'imagination' | 'quality';
+export type TopicId = 'training' | 'flops' | 'simulation' | 'acting' | 'imagination' | 'quality';
 
 type Column = { key: string; label: string; digits: number };
 type Topic = { title: string; rowLabel: string; columns: readonly Column[] };
@@ -33,6 +33,14 @@ export const topics: Record<TopicId, Topic> = {
       { key: 'peakRssMB', label: 'peak RSS (MB)', digits: 0 },
       { key: 'ilqlOverBc', label: 'ILQL ÷ BC', digits: 2 },
       { key: 'oursOverTorch', label: 'ours ÷ PyTorch (time/step)', digits: 2 },
+    ],
+  },
+  flops: {
+    title: 'Matrix products on the training backend',
+    rowLabel: 'product',
+    columns: [
+      { key: 'gflops', label: 'GFLOP/s', digits: 2 },
+      { key: 'ofPeak', label: '÷ peak', digits: 2 },
     ],
   },
   simulation: {

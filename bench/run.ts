@@ -18,6 +18,7 @@ import { initBackend } from '../src/rl/backend.ts';
 import { defaultTrainOptions } from '../src/rl/train.ts';
 import { loadTravelTask } from '../src/tasks/travel/index.ts';
 import { benchActing } from './acting.ts';
+import { benchFlops } from './flops.ts';
 import { benchImagination } from './imagination.ts';
 import { benchQuality } from './quality.ts';
 import { compareTables, gitCommit, loadResults, machineInfo, topicTable, writeResults } from './results.ts';
@@ -31,7 +32,7 @@ const usage = `usage: node --import tsx bench/run.ts [options]
   --quick            small sizes that finish in well under a minute
   --compare FILE     also print new ÷ old ratios against an earlier results JSON
   --out DIR          folder for the results JSON (default bench/results)
-  --only LIST        topics to run, comma-separated: training,simulation,acting,imagination,quality
+  --only LIST        topics to run, comma-separated: training,flops,simulation,acting,imagination,quality
                      (default all but quality, which runs the whole demo per task and seed)
   --seeds LIST       training seeds of the quality topic (default 1,2,3)
   --runs N           timed runs per figure, after one warm-up (default 5)
@@ -49,8 +50,8 @@ const sizes = {
   quick: { dialogues: 1000, steps: 20, episodes: 200, calls: 100, actSteps: 20, llmCalls: 200, llmDialogues: 40 },
 };
 
-const allTopics: readonly TopicId[] = ['training', 'simulation', 'acting', 'imagination', 'quality'];
-const defaultTopics: readonly TopicId[] = ['training', 'simulation', 'acting', 'imagination'];
+const allTopics: readonly TopicId[] = ['training', 'flops', 'simulation', 'acting', 'imagination', 'quality'];
+const defaultTopics: readonly TopicId[] = ['training', 'flops', 'simulation', 'acting', 'imagination'];
 const imagineSeed = 1;
 const dimension = 1024;
 const ks = [4, 16, 64] as const;
@@ -137,6 +138,7 @@ const main = async (): Promise<void> => {
     process.stdout.write(`${topicTable(id, rows)}\n\n`);
   };
   if (flags.topics.includes('training')) report('training', await benchTraining(dialogues, embedder, { steps: settings.steps, runs: settings.runs }));
+  if (flags.topics.includes('flops')) report('flops', await benchFlops({ runs: settings.runs, batch: defaultTrainOptions.batchSize, input: dimension, hidden: defaultTrainOptions.hidden }));
   if (flags.topics.includes('simulation')) report('simulation', await benchSimulation(task, { episodes: settings.episodes, runs: settings.runs }));
   if (flags.topics.includes('acting')) {
     report('acting', await benchActing(dialogues, embedder, { trainSteps: settings.actSteps, calls: settings.calls, runs: settings.runs, beta, ks }));
