@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ReverieError } from '../errors.ts';
-import { builtInTaskNames, loadBuiltInTask, UnknownTaskError } from './registry.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtInSpecNames, builtInTaskNames, hasSimulator, loadBuiltInTask, resolveTaskSpec, UnknownTaskError } from './registry.ts';
+import { TaskSpecError } from './load.ts';
 
 describe('built-in tasks', () => {
   it('lists travel', () => {
@@ -26,5 +30,34 @@ describe('built-in tasks', () => {
     expect(unknown.message).toContain('"cooking"');
     expect(unknown.message).toMatch(/built-in tasks are: .*\btravel\b/);
     expect(unknown.hint).toMatch(/--task/);
+  });
+});
+
+describe('resolveTaskSpec', () => {
+  it('finds specs with and without a simulator by name', async () => {
+    expect(builtInSpecNames()).toEqual(['instruction', 'persuasion', 'travel']);
+    expect((await resolveTaskSpec('travel')).name).toBe('travel');
+    const instruction = await resolveTaskSpec('instruction');
+    expect(instruction.critique.length).toBeGreaterThan(0);
+    expect(instruction.user.hiddenParameters.map((parameter) => parameter.name)).toContain('self-assessment');
+    expect((await resolveTaskSpec('persuasion')).maxTurns).toBe(8);
+    expect(hasSimulator('travel')).toBe(true);
+    expect(hasSimulator('persuasion')).toBe(false);
+  });
+
+  it('reads a path as a file, even one named like a built-in task, and names the file on errors', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reverie-spec-'));
+    try {
+      const file = join(dir, 'travel.yaml');
+      await writeFile(file, 'name: mine\ntitle: Mine\ndescription: d\nagent: {role: r, goal: g}\nuser: {description: u}\nsuccess: {description: s, threshold: 0.5}\nmaxTurns: 3\n');
+      expect((await resolveTaskSpec(file)).name).toBe('mine');
+      await expect(resolveTaskSpec(join(dir, 'missing.yaml'))).rejects.toBeInstanceOf(TaskSpecError);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lists every built-in spec for an unknown name', async () => {
+    await expect(resolveTaskSpec('cooking')).rejects.toThrow('the built-in tasks are: instruction, persuasion, travel');
   });
 });

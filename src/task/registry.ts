@@ -5,6 +5,7 @@
  * @example
  * const task = await loadBuiltInTask('travel');
  */
+import { fileURLToPath } from 'node:url';
 import { ReverieError } from '../errors.ts';
 import { loadTravelTask } from '../tasks/travel/index.ts';
 import { loadTaskSpecFile } from './load.ts';
@@ -50,7 +51,7 @@ export const hasSimulator = (name: string): boolean => name in builtInTasks;
 export const resolveTaskSpec = async (nameOrFile: string): Promise<TaskSpec> => {
   if (/[\\/]|\.ya?ml$/i.test(nameOrFile)) return loadTaskSpecFile(nameOrFile);
   const specFile = specOnlyTasks[nameOrFile];
-  if (specFile !== undefined) return loadTaskSpecFile(specFile.pathname);
+  if (specFile !== undefined) return loadTaskSpecFile(fileURLToPath(specFile));
   const load = builtInTasks[nameOrFile];
   if (load === undefined) {
     throw new UnknownTaskError(nameOrFile, builtInSpecNames(), 'Pass a built-in task name or the path of a task spec YAML file with --task.');
