@@ -35,6 +35,14 @@ describe('reverie command line', () => {
     }
   });
 
+  it('lists every built-in task and says which run offline', async () => {
+    const { code, stdout } = await reverie('tasks');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^travel .*offline simulator\)$/m);
+    expect(stdout).toMatch(/^instruction .*LLM imagination only/m);
+    expect(stdout).toMatch(/^persuasion /m);
+  });
+
   it('lists the known tasks when a task is unknown', async () => {
     const { code, stderr } = await reverie('imagine', '--task', 'nope');
     expect(code).toBe(1);

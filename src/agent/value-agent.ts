@@ -1,8 +1,13 @@
 /**
- * Agents that act from a trained model. The behaviour model alone (BC, filtered BC) says its
- * most likely utterance; ILQL takes the behaviour model's k most likely utterances as
- * proposals and picks by π_β(a|s)·exp(β(Q(s,a) − V(s))), using the pessimistic min of the
- * target Q heads.
+ * Agents that act from a trained model. Candidates come from the data's utterance library (the
+ * behaviour model's k most likely, an offline stand-in for k samples from an LLM) or from a
+ * `propose` function (an LLM's samples, see proposals.ts). ILQL picks by
+ * log π_β(a|s) + β(Q(s,a) − V(s)), with the pessimistic min of the target Q heads; BC and
+ * filtered BC pick by log π_β alone.
+ *
+ * π_β(a|s) ∝ exp(e_s·W·e_a) is bilinear over embeddings, so any text can be scored, not only the
+ * library's: a proposal is embedded and encoded like a library utterance. Its prior is normalised
+ * over the step's candidates, as the library's top k is.
  *
  * @example
  * const agent = createValueAgent(model, embedder, { name: 'ilql', policy: 'advantage', k: 16, beta: 4 });
@@ -11,19 +16,37 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Embedder } from '../embed/hashed.ts';
 import { densify } from '../embed/hashed.ts';
+import { ReverieError } from '../errors.ts';
 import { encodeActions, encodeStates, policyLogits, qValues, values } from '../rl/network.ts';
-import type { Parameters } from '../rl/network.ts';
-import type { Agent, AgentStepCandidate, Turn } from '../task/types.ts';
+import type { Encoded, Parameters } from '../rl/network.ts';
+import type { Agent, AgentStep, AgentStepCandidate, Turn } from '../task/types.ts';
+
+/** Candidate replies for a conversation, e.g. k samples from an LLM. */
+export type Proposer = (turns: readonly Turn[]) => Promise<readonly string[]>;
 
 export type ValueAgentOptions = {
   name: string;
-  /** `policy`: argmax of π_β; `advantage`: ILQL's choice among the top k of π_β. */
+  /** `policy`: argmax of π_β; `advantage`: ILQL's choice among the candidates. */
   policy: 'policy' | 'advantage';
+  /** Library candidates per step (the top k of π_β); unused when `propose` is given. */
   k: number;
   beta: number;
+  /** Where candidates come from; the library's top k when absent. */
+  propose?: Proposer;
+  /** With `policy`, also report the library's top k by prior (the eval reports leave them out). */
+  reportCandidates?: boolean;
 };
 
 export type ActingModel = { parameters: Parameters; library: readonly string[] };
+
+export class ProposalError extends ReverieError {
+  override readonly name = 'ProposalError';
+}
+
+/** Trimmed, non-empty, each text once, first occurrence kept: the LLM may repeat itself. */
+const distinct = (texts: readonly string[]): string[] => [...new Set(texts.map((text) => text.trim()).filter((text) => text !== ''))];
+
+type Scored = { prior: number[]; q?: number[]; v?: number };
 
 export const createValueAgent = (model: ActingModel, embedder: Embedder, options: ValueAgentOptions): Agent => {
   const library = tf.tidy(() => {
@@ -32,34 +55,63 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
     return { raw: tf.keep(encoded.raw), hidden: tf.keep(encoded.hidden) };
   });
   const k = Math.min(options.k, model.library.length);
+  const advantage = options.policy === 'advantage';
+
+  const encodeState = (turns: readonly Turn[]): Encoded =>
+    encodeStates(model.parameters, tf.tensor2d(densify([embedder.embedState(turns)], embedder.dimension), [1, embedder.dimension]));
+
+  /** Prior over the candidates (logits renormalised over them), and Q and V for ILQL. */
+  const score = (state: Encoded, proposals: Encoded, logits: tf.Tensor): Scored => {
+    const prior = Array.from(tf.logSoftmax(tf.reshape(logits, [-1])).dataSync());
+    if (!advantage) return { prior };
+    const q = tf.minimum(qValues(model.parameters, 'target-q1', state, proposals), qValues(model.parameters, 'target-q2', state, proposals));
+    return { prior, q: Array.from(q.dataSync()), v: values(model.parameters, state).dataSync()[0] ?? 0 };
+  };
+
+  const rank = (texts: readonly string[], scored: Scored, source: AgentStepCandidate['source']): AgentStep => {
+    const candidates: AgentStepCandidate[] = texts.map((text, i) => {
+      const prior = scored.prior[i] ?? 0;
+      if (scored.q === undefined || scored.v === undefined) return { text, score: prior, prior, source };
+      const q = scored.q[i] ?? 0;
+      const gain = q - scored.v;
+      return { text, score: prior + options.beta * gain, q, v: scored.v, advantage: gain, prior, source };
+    });
+    // Stable sort: among equal scores the more likely candidate (earlier in top-k order) wins.
+    candidates.sort((a, b) => b.score - a.score);
+    return { text: candidates[0]?.text ?? '', candidates };
+  };
+
+  const fromLibrary = (turns: readonly Turn[]): AgentStep => {
+    const result = tf.tidy(() => {
+      const state = encodeState(turns);
+      const logits = policyLogits(model.parameters, state, library);
+      if (!advantage && options.reportCandidates !== true) return { best: tf.argMax(logits, 1).dataSync()[0] ?? 0, indices: undefined, scored: undefined };
+      const top = tf.topk(logits, k);
+      const chosen = tf.reshape(top.indices, [-1]);
+      const proposals = { raw: tf.gather(library.raw, chosen), hidden: tf.gather(library.hidden, chosen) };
+      return { best: undefined, indices: Array.from(top.indices.dataSync()), scored: score(state, proposals, top.values) };
+    });
+    if (result.indices === undefined || result.scored === undefined) return { text: model.library[result.best ?? 0] ?? '' };
+    return rank(result.indices.map((index) => model.library[index] ?? ''), result.scored, 'library');
+  };
+
+  const fromProposals = async (turns: readonly Turn[], propose: Proposer): Promise<AgentStep> => {
+    const texts = distinct(await propose(turns));
+    if (texts.length === 0) {
+      throw new ProposalError(`${options.name}: the proposer offered no usable reply (all empty)`, { hint: 'Check the model the proposals come from; it answered with blank text.' });
+    }
+    const scored = tf.tidy(() => {
+      const state = encodeState(turns);
+      const raw = tf.tensor2d(densify(texts.map((text) => embedder.embedAction(text)), embedder.dimension), [texts.length, embedder.dimension]);
+      const proposals = encodeActions(model.parameters, raw);
+      return score(state, proposals, policyLogits(model.parameters, state, proposals));
+    });
+    return rank(texts, scored, 'llm');
+  };
+
   return {
     name: options.name,
     dispose: () => tf.dispose([library.raw, library.hidden]),
-    act: async (turns: readonly Turn[]) => {
-      const scored = tf.tidy(() => {
-        const state = encodeStates(model.parameters, tf.tensor2d(densify([embedder.embedState(turns)], embedder.dimension), [1, embedder.dimension]));
-        const logits = policyLogits(model.parameters, state, library);
-        if (options.policy === 'policy') {
-          const best = tf.argMax(logits, 1).dataSync()[0] ?? 0;
-          return { best, candidates: undefined };
-        }
-        const top = tf.topk(logits, k);
-        const indices = top.indices.dataSync();
-        const prior = tf.logSoftmax(top.values);
-        const chosen = tf.reshape(top.indices, [-1]);
-        const proposals = { raw: tf.gather(library.raw, chosen), hidden: tf.gather(library.hidden, chosen) };
-        const q = tf.minimum(qValues(model.parameters, 'target-q1', state, proposals), qValues(model.parameters, 'target-q2', state, proposals));
-        const v = values(model.parameters, state);
-        return { best: -1, candidates: { indices: Array.from(indices), prior: Array.from(prior.dataSync()), q: Array.from(q.dataSync()), v: v.dataSync()[0] ?? 0 } };
-      });
-      if (scored.candidates === undefined) return { text: model.library[scored.best] ?? '' };
-      const { indices, prior, q, v } = scored.candidates;
-      const candidates: AgentStepCandidate[] = indices.map((index, i) => {
-        const advantage = (q[i] ?? 0) - v;
-        return { text: model.library[index] ?? '', prior: prior[i] ?? 0, q: q[i] ?? 0, v, advantage, score: (prior[i] ?? 0) + options.beta * advantage };
-      });
-      candidates.sort((a, b) => b.score - a.score);
-      return { text: candidates[0]?.text ?? '', candidates };
-    },
+    act: async (turns: readonly Turn[]) => (options.propose === undefined ? fromLibrary(turns) : fromProposals(turns, options.propose)),
   };
 };

@@ -7,8 +7,7 @@
  * const factory = await createAgentFactory(task, parseAgentSpec('ilql=run/checkpoints/ilql'), { k: 16, beta: 4 });
  */
 import { ReverieError } from '../errors.ts';
-import { createValueAgent } from '../agent/value-agent.ts';
-import { createHashedEmbedder } from '../embed/hashed.ts';
+import { createCheckpointAgent } from '../agent/checkpoint-agent.ts';
 import { behaviourMixture } from '../eval/evaluate.ts';
 import { loadCheckpoint } from '../rl/checkpoint.ts';
 import type { LoadedCheckpoint } from '../rl/checkpoint.ts';
@@ -40,13 +39,7 @@ export const parseAgentSpec = (text: string): AgentSpec => {
 
 /** An agent from a loaded checkpoint: BC and filtered BC follow π_β, ILQL chooses by advantage. */
 export const checkpointAgentFactory = <P>(name: string, checkpoint: LoadedCheckpoint, acting: ActingOptions): AgentFactory<P> => {
-  const embedder = createHashedEmbedder({ dimension: checkpoint.config.embedder.dimension });
-  const agent = createValueAgent(checkpoint, embedder, {
-    name,
-    policy: checkpoint.config.algorithm === 'ilql' ? 'advantage' : 'policy',
-    k: acting.k,
-    beta: acting.beta,
-  });
+  const agent = createCheckpointAgent(checkpoint, { name, k: acting.k, beta: acting.beta });
   return () => agent;
 };
 

@@ -29,19 +29,38 @@ export type UserReply = {
 /** A user simulator for one episode; reply(turns) is asked for the user's next turn. */
 export type UserSimulator = { reply(turns: readonly Turn[]): UserReply };
 
+/**
+ * One reply an agent weighed. Every agent that chooses among replies reports them the same way;
+ * a field is absent where the agent has no such number (BC has a prior but no Q).
+ */
 export type AgentStepCandidate = {
   text: string;
-  /** The score the agent chose by; the other fields are filled by value-based agents. */
+  /** The score the agent chose by (highest wins): log π_β(a|s) + β·advantage for ILQL, log π_β for BC. */
   score: number;
+  /** Q(s, a): the pessimistic min of the target Q heads. */
   q?: number;
+  /** V(s), the same for every candidate of one step. */
   v?: number;
+  /** Q − V. */
   advantage?: number;
+  /** log π_β(a|s), normalised over this step's candidates. */
   prior?: number;
+  /** Where the reply came from: the training data's utterances, or an LLM's samples. */
+  source?: 'library' | 'llm';
 };
 
+/**
+ * An agent's turn: what it says and, for agents that choose among replies, every candidate it
+ * weighed, best first (`candidates[0].text === text`). Scripted and prompted agents say one
+ * thing and leave `candidates` out.
+ */
 export type AgentStep = { text: string; candidates?: AgentStepCandidate[] };
 
-/** What every agent does: read the conversation so far, say the next thing. */
+/**
+ * What every agent does: read the conversation so far, say the next thing. The caller owns the
+ * conversation (the episode loop, `reverie chat`, `reverie serve`) and records the steps; an
+ * agent keeps no memory of earlier calls, so one agent may serve many conversations at once.
+ */
 export type Agent = {
   name: string;
   act(turns: readonly Turn[]): Promise<AgentStep>;

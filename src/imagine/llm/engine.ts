@@ -184,9 +184,10 @@ export const imagineWithLlm = async (client: LlmClient, spec: TaskSpec, options:
       hint: 'Read the reasons in dropped.jsonl; raise --max-revisions, or use a stronger model.',
     });
   }
+  // A folder from an earlier, larger run may hold more than asked for: the first `count` by id.
   dialogues.sort((a, b) => a.id.localeCompare(b.id));
   return {
-    dialogues,
+    dialogues: dialogues.slice(0, options.count),
     created: dialogues.length - existing.length,
     reused: existing.length,
     dropped,

@@ -36,6 +36,10 @@ export type PersonaStepOptions = {
   temperature: number;
   file: string;
   onBatch?: (log: BatchLog) => void;
+  /** Added to each batch's seed, so a second persona set (evaluation) is not the cached first one. */
+  seedBase?: number;
+  /** Texts (see personaText) of personas the set must stay away from, e.g. those used in training. */
+  exclude?: readonly string[];
 };
 
 export type PersonaStepResult = {
@@ -50,7 +54,8 @@ export type PersonaStepResult = {
   diversity: DiversityReport;
 };
 
-const personaText = (persona: ImaginedPersona): string => [persona.summary, persona.voice, ...Object.values(persona.hidden)].join(' ');
+/** The text near-duplicates are measured on: summary, voice and hidden values. */
+export const personaText = (persona: ImaginedPersona): string => [persona.summary, persona.voice, ...Object.values(persona.hidden)].join(' ');
 
 /** Why a persona cannot be used for this task, or undefined; normalises hidden-parameter names and listed values. */
 export const validatePersona = (spec: TaskSpec, persona: ImaginedPersona): { persona: ImaginedPersona; problem?: string } => {
@@ -72,9 +77,14 @@ const readLog = async (file: string): Promise<BatchLog[]> => {
   return kept === 0 ? [] : readJsonl(file, batchLogSchema);
 };
 
+export const EXCLUDED_REASON = 'near-duplicate of an excluded persona';
+
 export const imaginePersonas = async (client: LlmClient, spec: TaskSpec, options: PersonaStepOptions): Promise<PersonaStepResult> => {
   const logs = await readLog(options.file);
   const seen = createNearDuplicateFilter(options.threshold);
+  // An infinite threshold admits every excluded text, even ones close to each other.
+  const excluded = createNearDuplicateFilter(Number.POSITIVE_INFINITY);
+  for (const text of options.exclude ?? []) excluded.admit(text);
   for (const persona of logs.flatMap((log) => log.kept)) seen.admit(personaText(persona));
   const personas = () => logs.flatMap((log) => log.kept);
   for (let batch = logs.length; personas().length < options.target && batch < options.maxBatches; batch += 1) {
@@ -85,7 +95,7 @@ export const imaginePersonas = async (client: LlmClient, spec: TaskSpec, options
         messages: personaPrompt(spec, { count: options.batchSize, batch, avoid }),
         schema: { name: 'personas', schema: personaBatchSchema },
         temperature: options.temperature,
-        seed: batch,
+        seed: (options.seedBase ?? 0) + batch,
         purpose: 'persona',
       });
       log.tokens = { input: completion.usage.inputTokens, output: completion.usage.outputTokens };
@@ -93,6 +103,7 @@ export const imaginePersonas = async (client: LlmClient, spec: TaskSpec, options
         const { persona, problem } = validatePersona(spec, candidate);
         if (problem !== undefined) log.rejected.push({ summary: persona.summary, reason: problem });
         else if (personas().length + log.kept.length >= options.target) log.rejected.push({ summary: persona.summary, reason: 'beyond the target count' });
+        else if (excluded.size > 0 && excluded.closest(personaText(persona)) >= options.threshold) log.rejected.push({ summary: persona.summary, reason: EXCLUDED_REASON });
         else if (!seen.admit(personaText(persona))) log.rejected.push({ summary: persona.summary, reason: 'near-duplicate' });
         else log.kept.push({ id: `p${batch}-${index}`, ...persona });
       }
@@ -113,7 +124,7 @@ export const imaginePersonas = async (client: LlmClient, spec: TaskSpec, options
     batches: logs.length,
     generated: kept.length + rejected.length,
     nearDuplicates: reasons['near-duplicate'] ?? 0,
-    invalid: rejected.filter((item) => item.reason !== 'near-duplicate' && item.reason !== 'beyond the target count').length,
+    invalid: rejected.filter((item) => item.reason !== 'near-duplicate' && item.reason !== 'beyond the target count' && item.reason !== EXCLUDED_REASON).length,
     unusableBatches: logs.filter((log) => log.error !== undefined).length,
     reasons,
     diversity: diversityReport(kept.map((persona) => ({ text: personaText(persona), hidden: persona.hidden }))),

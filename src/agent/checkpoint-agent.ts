@@ -1,0 +1,64 @@
+/**
+ * An agent from a loaded checkpoint: ILQL chooses by advantage, BC and filtered BC follow π_β.
+ * The checkpoint's config names the embedder it was trained with (kind, version, dimension);
+ * acting with any other embedder would feed the networks features they never saw, so it is
+ * refused here rather than producing quiet nonsense.
+ *
+ * @example
+ * const agent = createCheckpointAgent(await loadCheckpoint(dir), { name: 'ilql', k: 16, beta: 4 });
+ */
+import type { Embedder, HashedEmbedderConfig } from '../embed/hashed.ts';
+import { createHashedEmbedder } from '../embed/hashed.ts';
+import { ReverieError } from '../errors.ts';
+import type { LoadedCheckpoint } from '../rl/checkpoint.ts';
+import type { Agent } from '../task/types.ts';
+import { createValueAgent } from './value-agent.ts';
+import type { Proposer } from './value-agent.ts';
+
+export class EmbedderMismatchError extends ReverieError {
+  override readonly name = 'EmbedderMismatchError';
+  readonly trained: HashedEmbedderConfig;
+  readonly given: HashedEmbedderConfig;
+
+  constructor(trained: HashedEmbedderConfig, given: HashedEmbedderConfig, where: string) {
+    const describe = (config: HashedEmbedderConfig) => `${config.kind} v${config.version}, dimension ${config.dimension}`;
+    super(`${where}: trained with the ${describe(trained)} embedder, asked to act with ${describe(given)}`, {
+      hint: 'Act with the embedder the checkpoint was trained with (leave the embedder out to use it), or train again with the other one.',
+    });
+    this.trained = trained;
+    this.given = given;
+  }
+}
+
+/** Throws EmbedderMismatchError unless `given` is the embedder the checkpoint was trained with. */
+export const checkEmbedder = (trained: HashedEmbedderConfig, given: HashedEmbedderConfig, where: string): void => {
+  if (trained.kind !== given.kind || trained.version !== given.version || trained.dimension !== given.dimension) {
+    throw new EmbedderMismatchError(trained, given, where);
+  }
+};
+
+export type CheckpointAgentOptions = {
+  name: string;
+  k: number;
+  beta: number;
+  /** Default: the embedder the checkpoint names. */
+  embedder?: Embedder;
+  propose?: Proposer;
+  reportCandidates?: boolean;
+  /** Shown in errors; the checkpoint folder. */
+  where?: string;
+};
+
+export const createCheckpointAgent = (checkpoint: LoadedCheckpoint, options: CheckpointAgentOptions): Agent => {
+  const trained = checkpoint.config.embedder;
+  const embedder = options.embedder ?? createHashedEmbedder({ dimension: trained.dimension });
+  checkEmbedder(trained, embedder.config, options.where ?? `checkpoint "${options.name}"`);
+  return createValueAgent(checkpoint, embedder, {
+    name: options.name,
+    policy: checkpoint.config.algorithm === 'ilql' ? 'advantage' : 'policy',
+    k: options.k,
+    beta: options.beta,
+    ...(options.propose === undefined ? {} : { propose: options.propose }),
+    ...(options.reportCandidates === undefined ? {} : { reportCandidates: options.reportCandidates }),
+  });
+};
