@@ -39,8 +39,8 @@ describe('reverie command line', () => {
     const { code, stdout } = await reverie('tasks');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^travel .*offline simulator\)$/m);
-    expect(stdout).toMatch(/^instruction .*LLM imagination only/m);
-    expect(stdout).toMatch(/^persuasion /m);
+    expect(stdout).toMatch(/^instruction .*offline simulator\)$/m);
+    expect(stdout).toMatch(/^persuasion .*LLM imagination only/m);
   });
 
   it('lists the known tasks when a task is unknown', async () => {

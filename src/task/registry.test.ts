@@ -7,8 +7,8 @@ import { builtInSpecNames, builtInTaskNames, hasSimulator, loadBuiltInTask, reso
 import { TaskSpecError } from './load.ts';
 
 describe('built-in tasks', () => {
-  it('lists travel', () => {
-    expect(builtInTaskNames()).toContain('travel');
+  it('lists the tasks with a simulator', () => {
+    expect(builtInTaskNames()).toEqual(['instruction', 'travel']);
   });
 
   it('loads travel with its spec', async () => {
@@ -42,6 +42,7 @@ describe('resolveTaskSpec', () => {
     expect(instruction.user.hiddenParameters.map((parameter) => parameter.name)).toContain('self-assessment');
     expect((await resolveTaskSpec('persuasion')).maxTurns).toBe(8);
     expect(hasSimulator('travel')).toBe(true);
+    expect(hasSimulator('instruction')).toBe(true);
     expect(hasSimulator('persuasion')).toBe(false);
   });
 

@@ -7,6 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { ReverieError } from '../errors.ts';
+import { loadInstructionTask } from '../tasks/instruction/index.ts';
 import { loadTravelTask } from '../tasks/travel/index.ts';
 import { loadTaskSpecFile } from './load.ts';
 import type { TaskSpec } from './spec.ts';
@@ -14,6 +15,7 @@ import type { TaskSimulator } from './types.ts';
 
 const builtInTasks: Record<string, () => Promise<TaskSimulator<unknown>>> = {
   travel: loadTravelTask as () => Promise<TaskSimulator<unknown>>,
+  instruction: loadInstructionTask as () => Promise<TaskSimulator<unknown>>,
 };
 
 export const builtInTaskNames = (): string[] => Object.keys(builtInTasks).sort();
@@ -36,7 +38,6 @@ export const loadBuiltInTask = async (name: string): Promise<TaskSimulator<unkno
 
 /** Built-in task specs without a simulator: LLM imagination only. */
 const specOnlyTasks: Record<string, URL> = {
-  instruction: new URL('../tasks/instruction/task.yaml', import.meta.url),
   persuasion: new URL('../tasks/persuasion/task.yaml', import.meta.url),
 };
 
