@@ -3,12 +3,12 @@ import { ReverieError } from '../errors.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtInSpecNames, builtInTaskNames, hasSimulator, loadBuiltInTask, resolveTaskSpec, UnknownTaskError } from './registry.ts';
+import { builtInTaskNames, hasSimulator, loadBuiltInTask, resolveTaskSpec, UnknownTaskError } from './registry.ts';
 import { TaskSpecError } from './load.ts';
 
 describe('built-in tasks', () => {
   it('lists the tasks with a simulator', () => {
-    expect(builtInTaskNames()).toEqual(['instruction', 'travel']);
+    expect(builtInTaskNames()).toEqual(['instruction', 'persuasion', 'travel']);
   });
 
   it('loads travel with its spec', async () => {
@@ -34,8 +34,7 @@ describe('built-in tasks', () => {
 });
 
 describe('resolveTaskSpec', () => {
-  it('finds specs with and without a simulator by name', async () => {
-    expect(builtInSpecNames()).toEqual(['instruction', 'persuasion', 'travel']);
+  it('finds the specs of built-in tasks by name', async () => {
     expect((await resolveTaskSpec('travel')).name).toBe('travel');
     const instruction = await resolveTaskSpec('instruction');
     expect(instruction.critique.length).toBeGreaterThan(0);
@@ -43,7 +42,8 @@ describe('resolveTaskSpec', () => {
     expect((await resolveTaskSpec('persuasion')).maxTurns).toBe(8);
     expect(hasSimulator('travel')).toBe(true);
     expect(hasSimulator('instruction')).toBe(true);
-    expect(hasSimulator('persuasion')).toBe(false);
+    expect(hasSimulator('persuasion')).toBe(true);
+    expect(hasSimulator('my-task.yaml')).toBe(false);
   });
 
   it('reads a path as a file, even one named like a built-in task, and names the file on errors', async () => {

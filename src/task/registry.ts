@@ -1,13 +1,13 @@
 /**
- * The built-in tasks, by name. Those with a programmatic simulator run every command offline;
- * the others ship only a spec, for imagination with an LLM.
+ * The built-in tasks, by name, each with a programmatic simulator so every command runs on it
+ * offline; and task specs read from YAML files, for imagination and evaluation with an LLM.
  *
  * @example
  * const task = await loadBuiltInTask('travel');
  */
-import { fileURLToPath } from 'node:url';
 import { ReverieError } from '../errors.ts';
 import { loadInstructionTask } from '../tasks/instruction/index.ts';
+import { loadPersuasionTask } from '../tasks/persuasion/index.ts';
 import { loadTravelTask } from '../tasks/travel/index.ts';
 import { loadTaskSpecFile } from './load.ts';
 import type { TaskSpec } from './spec.ts';
@@ -16,6 +16,7 @@ import type { TaskSimulator } from './types.ts';
 const builtInTasks: Record<string, () => Promise<TaskSimulator<unknown>>> = {
   travel: loadTravelTask as () => Promise<TaskSimulator<unknown>>,
   instruction: loadInstructionTask as () => Promise<TaskSimulator<unknown>>,
+  persuasion: loadPersuasionTask as () => Promise<TaskSimulator<unknown>>,
 };
 
 export const builtInTaskNames = (): string[] => Object.keys(builtInTasks).sort();
@@ -36,13 +37,6 @@ export const loadBuiltInTask = async (name: string): Promise<TaskSimulator<unkno
   return load();
 };
 
-/** Built-in task specs without a simulator: LLM imagination only. */
-const specOnlyTasks: Record<string, URL> = {
-  persuasion: new URL('../tasks/persuasion/task.yaml', import.meta.url),
-};
-
-export const builtInSpecNames = (): string[] => [...new Set([...builtInTaskNames(), ...Object.keys(specOnlyTasks)])].sort();
-
 export const hasSimulator = (name: string): boolean => name in builtInTasks;
 
 /**
@@ -51,11 +45,9 @@ export const hasSimulator = (name: string): boolean => name in builtInTasks;
  */
 export const resolveTaskSpec = async (nameOrFile: string): Promise<TaskSpec> => {
   if (/[\\/]|\.ya?ml$/i.test(nameOrFile)) return loadTaskSpecFile(nameOrFile);
-  const specFile = specOnlyTasks[nameOrFile];
-  if (specFile !== undefined) return loadTaskSpecFile(fileURLToPath(specFile));
   const load = builtInTasks[nameOrFile];
   if (load === undefined) {
-    throw new UnknownTaskError(nameOrFile, builtInSpecNames(), 'Pass a built-in task name or the path of a task spec YAML file with --task.');
+    throw new UnknownTaskError(nameOrFile, builtInTaskNames(), 'Pass a built-in task name or the path of a task spec YAML file with --task.');
   }
   return (await load()).spec;
 };
