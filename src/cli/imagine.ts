@@ -13,24 +13,15 @@ import { ReverieError } from '../errors.ts';
 import { markdownTable } from '../eval/report.ts';
 import { datasetSummary } from '../pipeline/summary.ts';
 import { hasSimulator, loadBuiltInTask, resolveTaskSpec } from '../task/registry.ts';
-import { loadLlmConfig, resolveLlmSettings } from './llm-config.ts';
+import { addLlmOptions, llmSettingsFromFlags } from './llm-config.ts';
+import type { LlmFlags } from './llm-config.ts';
 import { integer, nonNegativeNumber, positiveInteger } from './options.ts';
 
-type Flags = {
+type Flags = LlmFlags & {
   task: string;
   dialogues: number;
   seed: number;
   out: string;
-  model?: string;
-  baseUrl?: string;
-  config?: string;
-  concurrency?: number;
-  timeout?: number;
-  maxRetries?: number;
-  cacheDir?: string;
-  priceIn?: number;
-  priceOut?: number;
-  temperature?: number;
   personas?: number;
   successRatio: number;
   maxRevisions: number;
@@ -73,37 +64,21 @@ export const llmRunSummary = (result: LlmImagineResult): string => {
 };
 
 export const registerImagine = (program: Command): void => {
-  program
+  const command = program
     .command('imagine')
     .description('imagine dialogues between hidden-persona users and agents of uneven skill, each judged (offline for built-in tasks, or with an LLM for any task spec)')
     .requiredOption('--task <name|file>', 'built-in task name, or a task spec YAML file (needs --model)')
     .option('-n, --dialogues <n>', 'how many dialogues', positiveInteger('--dialogues'), 2000)
     .option('--seed <n>', 'seed: the same seed gives the same dialogues', positiveInteger('--seed'), 1)
-    .option('--out <dir>', 'folder for dialogues.jsonl (and, with an LLM, personas.jsonl and dropped.jsonl)', 'runs/data')
-    .option('--model <provider:model>', 'imagine with an LLM: openai:…, anthropic:…, openai-compatible:… (with --base-url), ollama:…, vllm:…')
-    .option('--base-url <url>', 'base URL of an OpenAI-compatible server')
-    .option('--config <file>', 'YAML/JSON file with LLM settings (model, baseURL, concurrency, timeoutMs, maxRetries, cacheDir, prices, temperature); flags win')
-    .option('--concurrency <n>', 'LLM requests in flight at once (default 8)', positiveInteger('--concurrency'))
-    .option('--timeout <ms>', 'per-request timeout in ms (default 60000)', positiveInteger('--timeout'))
-    .option('--max-retries <n>', 'retries per request on 429, 5xx and timeouts (default 5)', integer('--max-retries'))
-    .option('--cache-dir <dir>', 'response cache (default .reverie-cache/llm)')
-    .option('--price-in <usd>', 'USD per million input tokens, for the cost estimate', nonNegativeNumber('--price-in'))
-    .option('--price-out <usd>', 'USD per million output tokens, for the cost estimate', nonNegativeNumber('--price-out'))
-    .option('--temperature <x>', 'sampling temperature (default 1)', nonNegativeNumber('--temperature'))
+    .option('--out <dir>', 'folder for dialogues.jsonl (and, with an LLM, personas.jsonl and dropped.jsonl)', 'runs/data');
+  addLlmOptions(command, 'imagine with an LLM')
     .option('--personas <n>', 'personas to imagine (default: a quarter of the dialogues, at least 10)', positiveInteger('--personas'))
     .option('--success-ratio <x>', 'share of dialogues imagined as successes', ratio, defaultLlmImagineOptions.successRatio)
     .option('--max-revisions <n>', 'critique → revise rounds before a dialogue is dropped', integer('--max-revisions'), defaultLlmImagineOptions.maxRevisions)
     .option('--parallel <n>', 'dialogues imagined at once', positiveInteger('--parallel'), defaultLlmImagineOptions.parallel)
-    .addHelpText('after', '\nAPI keys come from the environment only: OPENAI_API_KEY, ANTHROPIC_API_KEY, or REVERIE_API_KEY for other servers.')
     .action(async (flags: Flags) => {
       const file = join(flags.out, 'dialogues.jsonl');
-      const config = await loadLlmConfig(flags.config);
-      const prices = flags.priceIn === undefined && flags.priceOut === undefined ? undefined : { inputPerMillion: flags.priceIn ?? 0, outputPerMillion: flags.priceOut ?? 0 };
-      const settings = resolveLlmSettings(
-        { model: flags.model, baseURL: flags.baseUrl, concurrency: flags.concurrency, timeoutMs: flags.timeout, maxRetries: flags.maxRetries, cacheDir: flags.cacheDir, prices, temperature: flags.temperature },
-        config,
-        { cacheDir: join('.reverie-cache', 'llm'), temperature: defaultLlmImagineOptions.temperature },
-      );
+      const settings = await llmSettingsFromFlags(flags, { cacheDir: join('.reverie-cache', 'llm'), temperature: defaultLlmImagineOptions.temperature });
       const spec = await resolveTaskSpec(flags.task);
       if (settings === undefined) {
         if (!hasSimulator(flags.task)) {

@@ -10,11 +10,13 @@
  * concurrency: 4
  */
 import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ReverieError } from '../errors.ts';
 import type { LlmClientOptions } from '../llm/client.ts';
 import { parseModelRef } from '../llm/model-ref.ts';
+import { integer, nonNegativeNumber, positiveInteger } from './options.ts';
 
 export const llmConfigSchema = z
   .object({
@@ -72,4 +74,44 @@ export const resolveLlmSettings = (flags: LlmConfig, file: LlmConfig, defaults: 
     ...(merged.prices === undefined ? {} : { prices: merged.prices }),
   };
   return { client, temperature: merged.temperature ?? defaults.temperature };
+};
+
+/** The LLM flags every command that calls a model takes, as commander gives them. */
+export type LlmFlags = {
+  model?: string;
+  baseUrl?: string;
+  config?: string;
+  concurrency?: number;
+  timeout?: number;
+  maxRetries?: number;
+  cacheDir?: string;
+  priceIn?: number;
+  priceOut?: number;
+  temperature?: number;
+};
+
+/** Adds the LLM flags; `use` says what the model is for, e.g. 'imagine with an LLM'. */
+export const addLlmOptions = (command: Command, use: string, temperatureUse = 'sampling temperature (default 1)'): Command =>
+  command
+    .option('--model <provider:model>', `${use}: openai:…, anthropic:…, openai-compatible:… (with --base-url), ollama:…, vllm:…`)
+    .option('--base-url <url>', 'base URL of an OpenAI-compatible server')
+    .option('--config <file>', 'YAML/JSON file with LLM settings (model, baseURL, concurrency, timeoutMs, maxRetries, cacheDir, prices, temperature); flags win')
+    .option('--concurrency <n>', 'LLM requests in flight at once (default 8)', positiveInteger('--concurrency'))
+    .option('--timeout <ms>', 'per-request timeout in ms (default 60000)', positiveInteger('--timeout'))
+    .option('--max-retries <n>', 'retries per request on 429, 5xx and timeouts (default 5)', integer('--max-retries'))
+    .option('--cache-dir <dir>', 'response cache (default .reverie-cache/llm)')
+    .option('--price-in <usd>', 'USD per million input tokens, for the cost estimate', nonNegativeNumber('--price-in'))
+    .option('--price-out <usd>', 'USD per million output tokens, for the cost estimate', nonNegativeNumber('--price-out'))
+    .option('--temperature <x>', temperatureUse, nonNegativeNumber('--temperature'))
+    .addHelpText('after', '\nAPI keys come from the environment only: OPENAI_API_KEY, ANTHROPIC_API_KEY, or REVERIE_API_KEY for other servers.');
+
+/** Settings from the flags and the --config file; undefined when neither names a model. */
+export const llmSettingsFromFlags = async (flags: LlmFlags, defaults: { cacheDir: string; temperature: number }) => {
+  const config = await loadLlmConfig(flags.config);
+  const prices = flags.priceIn === undefined && flags.priceOut === undefined ? undefined : { inputPerMillion: flags.priceIn ?? 0, outputPerMillion: flags.priceOut ?? 0 };
+  return resolveLlmSettings(
+    { model: flags.model, baseURL: flags.baseUrl, concurrency: flags.concurrency, timeoutMs: flags.timeout, maxRetries: flags.maxRetries, cacheDir: flags.cacheDir, prices, temperature: flags.temperature },
+    config,
+    defaults,
+  );
 };

@@ -9,14 +9,18 @@
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
-import type { AgentResult } from './evaluate.ts';
+import type { AgentResult, EpisodeRecord } from './evaluate.ts';
 import { agentLabel } from './labels.ts';
+import { ratingLabels, ratingNames } from './llm/schemas.ts';
 
 const WIDTH = 520;
 // Without a canvas in Node, Vega estimates text widths generously and would cut long agent
 // labels short; a high limit keeps them whole.
 const LABEL_LIMIT = 400;
 const config = { font: 'sans-serif', view: { stroke: null }, axis: { labelLimit: LABEL_LIMIT }, header: { labelLimit: LABEL_LIMIT }, legend: { labelLimit: LABEL_LIMIT } };
+
+/** Episodes that have a judgement worth plotting: all of them, unless an LLM judge could not read some. */
+const judged = (result: AgentResult<unknown>): EpisodeRecord<unknown>[] => result.episodes.filter((record) => record.llm === undefined || record.llm.verdict !== undefined);
 
 /** Agents keep the order they were evaluated in, as in the table, rather than alphabetical. */
 const agentOrder = (results: readonly AgentResult<unknown>[]): string[] => results.map((result) => agentLabel(result.name));
@@ -46,7 +50,7 @@ export const successChart = (results: readonly AgentResult<unknown>[]): TopLevel
  * 0 (the user left) and near 1, which a box plot hides.
  */
 export const rewardChart = (results: readonly AgentResult<unknown>[]): TopLevelSpec => {
-  const values = results.flatMap((result) => result.episodes.map(({ episode }) => ({ agent: agentLabel(result.name), reward: episode.judgement.reward })));
+  const values = results.flatMap((result) => judged(result).map(({ episode }) => ({ agent: agentLabel(result.name), reward: episode.judgement.reward })));
   const rewards = values.map((value) => value.reward);
   const extent: [number, number] = [Math.min(0, ...rewards), Math.max(1, ...rewards)];
   const step = 0.05;
@@ -93,7 +97,7 @@ export const turnsChart = (results: readonly AgentResult<unknown>[]): TopLevelSp
   config,
   width: WIDTH,
   background: 'white',
-  data: { values: results.flatMap((result) => result.episodes.map(({ episode }) => ({ agent: agentLabel(result.name), turns: episode.steps.length }))) },
+  data: { values: results.flatMap((result) => judged(result).map(({ episode }) => ({ agent: agentLabel(result.name), turns: episode.steps.length }))) },
   transform: [{ aggregate: [{ op: 'count', as: 'episodes' }], groupby: ['agent', 'turns'] }],
   mark: { type: 'bar' },
   encoding: {
@@ -122,6 +126,32 @@ export const passKChart = (results: readonly AgentResult<unknown>[]): TopLevelSp
     ],
     // Separate legends per layer, so the band's `legend: null` does not hide the line's.
     resolve: { legend: { color: 'independent' } },
+  };
+};
+
+/** The LLM judge's mean 1–5 ratings per criterion, one row a criterion, a point and 95% whisker per agent. */
+export const ratingsChart = (results: readonly AgentResult<unknown>[]): TopLevelSpec => {
+  const values = results.flatMap((result) =>
+    ratingNames.flatMap((name) => {
+      const rating = result.llm?.ratings?.[name];
+      return rating === undefined ? [] : [{ agent: agentLabel(result.name), criterion: ratingLabels[name], ...rating }];
+    }),
+  );
+  const x = (field: string) => ({ field, type: 'quantitative' as const, title: 'rating (mean, 95% CI)', scale: { domain: [1, 5] } });
+  return {
+    config,
+    background: 'white',
+    data: { values },
+    facet: { row: { field: 'criterion', type: 'nominal', title: null, sort: ratingNames.map((name) => ratingLabels[name]), header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelFontWeight: 'bold', labelLimit: LABEL_LIMIT } } },
+    spacing: 6,
+    spec: {
+      width: WIDTH,
+      encoding: { y: agentAxis(results) },
+      layer: [
+        { mark: { type: 'errorbar', ticks: true, color: '#1f3b5c' }, encoding: { x: x('low'), x2: { field: 'high' } } },
+        { mark: { type: 'point', filled: true, color: '#2f6db3', size: 60 }, encoding: { x: x('mean') } },
+      ],
+    },
   };
 };
 

@@ -16,22 +16,33 @@ import { samplePersonaIn } from '../sim/personas.ts';
 import type { PersonaSplit } from '../sim/personas.ts';
 import type { AgentFactory, TaskSimulator } from '../task/types.ts';
 import { createRng } from '../util/rng.ts';
+import type { LlmEpisodeFacts } from './llm/schemas.ts';
+import type { LlmSummary } from './llm/summary.ts';
 import { PASS_K_BOOTSTRAP, passKCurve } from './pass-k.ts';
 import type { PassKPoint } from './pass-k.ts';
 import { meanInterval, wilsonInterval } from './stats.ts';
 import type { Interval } from './stats.ts';
 
-export type EvaluationOptions = {
+export type EvaluationOptions<P = unknown> = {
   /** How many personas each agent meets. */
   episodes: number;
   seed: number;
   split?: PersonaSplit;
   /** Episodes per persona, each with its own seed (default 1). */
   trials?: number;
+  /** Episodes finished by an interrupted run are taken from here, and new ones written to it. */
+  store?: EpisodeStore<P>;
 };
 
-/** `index` numbers the persona; `trial` (0-based) the attempt at it. */
-export type EpisodeRecord<P> = { index: number; trial: number; persona: P; episode: Episode };
+/** `index` numbers the persona; `trial` (0-based) the attempt at it. `llm`: what an LLM evaluation adds. */
+export type EpisodeRecord<P> = { index: number; trial: number; persona: P; episode: Episode; llm?: LlmEpisodeFacts };
+
+/** Where finished episodes are kept so an interrupted evaluation can resume (see journal.ts). */
+export type EpisodeStore<P> = {
+  /** The finished episode of this persona and trial, if an earlier run recorded one. */
+  get(index: number, trial: number, persona: P): EpisodeRecord<P> | undefined;
+  put(record: EpisodeRecord<P>): Promise<void>;
+};
 
 export type AgentResult<P> = {
   name: string;
@@ -44,6 +55,8 @@ export type AgentResult<P> = {
   /** pass^1 .. pass^trials with persona-bootstrap intervals; only when trials > 1. */
   passK?: PassKPoint[];
   episodes: EpisodeRecord<P>[];
+  /** Ratings, failure attribution and the rest, for agents evaluated by an LLM judge. */
+  llm?: LlmSummary;
 };
 
 export class EvaluationError extends ReverieError {
@@ -79,7 +92,7 @@ export const evaluateAgent = async <P>(
   task: TaskSimulator<P>,
   name: string,
   factory: AgentFactory<P>,
-  options: EvaluationOptions,
+  options: EvaluationOptions<P>,
 ): Promise<AgentResult<P>> => {
   const split = options.split ?? 'test';
   const trials = options.trials ?? 1;
@@ -90,9 +103,16 @@ export const evaluateAgent = async <P>(
   for (let index = 0; index < options.episodes; index += 1) {
     const persona = evaluationPersona(task, options.seed, index, split);
     for (let trial = 0; trial < trials; trial += 1) {
+      const stored = options.store?.get(index, trial, persona);
+      if (stored !== undefined) {
+        episodes.push(stored);
+        continue;
+      }
       const rng = episodeRng(options.seed, index, trial);
       const agent = factory({ rng: rng.fork(`agent-${name}`), persona });
-      episodes.push({ index, trial, persona, episode: await runEpisode(task, persona, agent, rng.fork('conversation')) });
+      const record = { index, trial, persona, episode: await runEpisode(task, persona, agent, rng.fork('conversation')) };
+      await options.store?.put(record);
+      episodes.push(record);
     }
   }
   return summarise(name, episodes);

@@ -7,11 +7,12 @@
  * @example
  * await writeFile('run/report.html', await htmlReport({ task: 'travel', results, settings: {}, notes: [] }));
  */
-import { passKChart, renderSvg, rewardChart, successChart, turnsChart } from './charts.ts';
+import { passKChart, ratingsChart, renderSvg, rewardChart, successChart, turnsChart } from './charts.ts';
 import type { AgentResult } from './evaluate.ts';
 import { escapeHtml, formatNumber } from './html.ts';
 import { agentTranscripts, MAX_TRANSCRIPTS_PER_AGENT } from './html-transcripts.ts';
 import { agentLabel } from './labels.ts';
+import { llmHtml } from './llm/report-sections.ts';
 import type { ReportInput } from './report.ts';
 import type { Interval } from './stats.ts';
 
@@ -35,6 +36,8 @@ ol.turns { list-style: none; padding: 0; } li.turn { margin: 0.4em 0; padding: 0
 li.turn.user { background: #f3f5f8; } li.turn.agent { background: #eaf2fb; margin-left: 2em; }
 li.turn p { margin: 0.1em 0; white-space: pre-wrap; } .who { font-size: 0.8em; color: #66707a; text-transform: uppercase; }
 table.candidates { font-size: 0.85em; margin: 0.3em 0; background: white; } table.candidates caption { text-align: left; color: #66707a; }
+.table-wrap + .table-wrap { margin-top: 1em; }
+pre.raw { white-space: pre-wrap; background: #fbf3f3; padding: 0.4em 0.6em; border-radius: 4px; }
 table.candidates tr.chosen td { background: #fff4c2; font-weight: 600; } table.candidates td:first-child { max-width: 520px; }
 `;
 
@@ -74,6 +77,9 @@ const charts = async (results: readonly AgentResult<unknown>[]): Promise<string[
   if (results.some((result) => result.passK !== undefined)) {
     figures.push(figure('chart-pass-k', 'pass^k against k, with persona-bootstrap 95% bands', await renderSvg(passKChart(results))));
   }
+  if (results.some((result) => result.llm?.ratings !== undefined)) {
+    figures.push(figure('chart-ratings', 'Ratings by the LLM judge (1–5), mean with Student t 95% intervals', await renderSvg(ratingsChart(results))));
+  }
   return figures;
 };
 
@@ -99,6 +105,7 @@ export const htmlReport = async (input: ReportInput): Promise<string> => {
           'independent and is too narrow; pass<sup>1</sup> is the same rate with an interval over personas.'
         : '') +
       '</p>',
+    llmHtml(results),
     input.notes.length === 0 ? '' : `<ul>${input.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>`,
     `<details><summary>settings</summary><pre>${escapeHtml(JSON.stringify(input.settings, null, 2))}</pre></details>`,
     '<h2 id="charts">Charts</h2>',

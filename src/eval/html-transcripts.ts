@@ -12,6 +12,8 @@ import type { AgentStep, AgentStepCandidate, Turn } from '../task/types.ts';
 import type { AgentResult, EpisodeRecord } from './evaluate.ts';
 import { escapeHtml, formatNumber } from './html.ts';
 import { agentLabel } from './labels.ts';
+import { ratingLabels, ratingNames } from './llm/schemas.ts';
+import type { LlmEpisodeFacts } from './llm/schemas.ts';
 
 export const MAX_TRANSCRIPTS_PER_AGENT = 200;
 
@@ -52,22 +54,46 @@ const turnsHtml = (turns: readonly Turn[], steps: readonly AgentStep[]): string 
   return `<ol class="turns">${items.join('')}</ol>`;
 };
 
+/** What an LLM judge and the persona check said, or the raw replies that could not be used. */
+const llmFactsHtml = (llm: LlmEpisodeFacts): string => {
+  const parts: string[] = [];
+  if (llm.verdict !== undefined) {
+    const { verdict } = llm;
+    const ratings = ratingNames.map((name) => `${ratingLabels[name]} ${verdict.ratings[name]}`).join(' · ');
+    parts.push(`<p class="ratings"><strong>ratings (1–5):</strong> ${escapeHtml(ratings)}${verdict.success ? '' : ` · <strong>failure cause:</strong> ${escapeHtml(verdict.failureCause)}`}</p>`);
+  }
+  if (llm.failure !== undefined) {
+    const who = llm.failure.stage === 'judge' ? 'judge' : 'simulated user';
+    parts.push(`<p class="unusable"><strong>unusable ${who} reply:</strong> ${escapeHtml(llm.failure.message)}</p>`);
+    parts.push(...llm.failure.raw.map((raw) => `<pre class="raw">${escapeHtml(raw)}</pre>`));
+  }
+  const check = llm.personaCheck;
+  if (check !== undefined) {
+    const said = 'leftPersona' in check ? (check.leftPersona ? `left their persona: ${check.problem}` : 'stayed in persona') : `check unusable: ${check.message}`;
+    parts.push(`<p class="persona-check"><strong>simulated user:</strong> ${escapeHtml(said)}</p>`);
+  }
+  return parts.join('\n');
+};
+
 const episodeHtml = (record: EpisodeRecord<unknown>, trials: number): string => {
-  const { episode } = record;
+  const { episode, llm } = record;
   const { judgement } = episode;
+  const unusable = llm?.failure;
   const facts = [
     `persona ${record.index}`,
     ...(trials > 1 ? [`trial ${record.trial + 1}/${trials}`] : []),
-    `reward ${formatNumber(judgement.reward)}`,
+    ...(unusable === undefined ? [`reward ${formatNumber(judgement.reward)}`] : []),
     `${episode.steps.length} agent turn${episode.steps.length === 1 ? '' : 's'}`,
-    episode.ended === 'user' ? 'ended by the user' : 'turn limit',
+    unusable?.stage === 'user' ? 'simulator failure' : episode.ended === 'user' ? 'ended by the user' : 'turn limit',
   ];
+  const badge = unusable !== undefined ? ['failure', 'not judged'] : judgement.success ? ['success', 'success'] : ['failure', 'failure'];
   return [
     `<details class="episode" data-index="${record.index}" data-trial="${record.trial}">`,
-    `<summary><span class="badge ${judgement.success ? 'success' : 'failure'}">${judgement.success ? 'success' : 'failure'}</span> ${facts.map(escapeHtml).join(' · ')}</summary>`,
+    `<summary><span class="badge ${badge[0]}">${badge[1]}</span> ${facts.map(escapeHtml).join(' · ')}</summary>`,
     '<div class="episode-body">',
     personaHtml(record.persona),
     `<p class="judgement"><strong>judge:</strong> ${escapeHtml(judgement.reason)}</p>`,
+    ...(llm === undefined ? [] : [llmFactsHtml(llm)]),
     turnsHtml(episode.turns, episode.steps),
     '</div></details>',
   ].join('\n');

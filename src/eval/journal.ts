@@ -34,7 +34,17 @@ const optionalNumber = z.number().nullish().transform((value) => value ?? undefi
 const stepSchema = z.object({
   text: z.string(),
   candidates: z
-    .array(z.object({ text: z.string(), score: looseNumber, q: optionalNumber, v: optionalNumber, advantage: optionalNumber, prior: optionalNumber }))
+    .array(
+      z.object({
+        text: z.string(),
+        score: looseNumber,
+        q: optionalNumber,
+        v: optionalNumber,
+        advantage: optionalNumber,
+        prior: optionalNumber,
+        source: z.enum(['library', 'llm']).optional(),
+      }),
+    )
     .optional(),
 });
 

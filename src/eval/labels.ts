@@ -11,6 +11,7 @@ export const agentLabels: Record<string, string> = {
   fbc: 'filtered BC',
   ilql: 'ILQL (utterance-level)',
   oracle: 'oracle (knows the hidden persona)',
+  prompted: 'prompted LLM (no training)',
 };
 
 export const agentLabel = (name: string): string => agentLabels[name] ?? name;

@@ -13,24 +13,22 @@ import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { AgentResult } from './evaluate.ts';
 import { htmlReport } from './html-report.ts';
 import { agentLabel } from './labels.ts';
+import { llmMarkdown } from './llm/report-sections.ts';
+import { markdownTable } from './markdown.ts';
 import { PASS_K_BOOTSTRAP } from './pass-k.ts';
 import type { Interval } from './stats.ts';
 
 export { agentLabels } from './labels.ts';
+export { markdownTable };
 
-const interval = (value: Interval, digits = 3): string => `${value.mean.toFixed(digits)} [${value.low.toFixed(digits)}, ${value.high.toFixed(digits)}]`;
-
-/** A Markdown table whose columns line up, so it reads the same in a terminal. */
-export const markdownTable = (header: readonly string[], rows: readonly (readonly string[])[]): string => {
-  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-};
+// An agent whose every episode was unusable to the LLM judge has no numbers: a dash, not "NaN".
+const interval = (value: Interval, digits = 3): string =>
+  Number.isFinite(value.mean) ? `${value.mean.toFixed(digits)} [${value.low.toFixed(digits)}, ${value.high.toFixed(digits)}]` : '—';
 
 export const resultsTable = (results: readonly AgentResult<unknown>[]): string =>
   markdownTable(
     ['agent', 'success (95% CI)', 'mean reward (95% CI)', 'mean turns'],
-    results.map((result) => [agentLabel(result.name), interval(result.success), interval(result.reward), result.turns.toFixed(2)]),
+    results.map((result) => [agentLabel(result.name), interval(result.success), interval(result.reward), Number.isFinite(result.turns) ? result.turns.toFixed(2) : '—']),
   );
 
 /** pass^k columns for agents evaluated with trials > 1; empty when there are none. */
@@ -57,8 +55,8 @@ export type ReportInput = {
   notes: readonly string[];
 };
 
-// trials and passK appear only for agents evaluated with trials > 1, so a trials = 1 run writes
-// exactly the results.json it always did.
+// trials and passK appear only for agents evaluated with trials > 1, and llm only for agents an
+// LLM judged, so a built-in task's trials = 1 run writes exactly the results.json it always did.
 export const resultsJson = (input: ReportInput) => ({
   task: input.task,
   agents: input.results.map((result) => ({
@@ -68,6 +66,7 @@ export const resultsJson = (input: ReportInput) => ({
     turns: result.turns,
     episodes: result.episodes.length,
     ...(result.passK === undefined ? {} : { trials: result.trials, passK: result.passK }),
+    ...(result.llm === undefined ? {} : { llm: result.llm }),
   })),
   settings: input.settings,
 });
@@ -81,6 +80,7 @@ const PASS_K_NOTE = [
 
 export const writeReport = async (directory: string, input: ReportInput): Promise<void> => {
   const passK = passKTable(input.results);
+  const llm = llmMarkdown(input.results);
   const markdown = [
     `# Reverie evaluation: ${input.task}`,
     '',
@@ -90,6 +90,7 @@ export const writeReport = async (directory: string, input: ReportInput): Promis
     'reward in [0, 1] (Student t 95% interval). Every agent met the same held-out personas.',
     '',
     ...(passK === '' ? [] : [passK, '', ...PASS_K_NOTE, '']),
+    ...(llm === '' ? [] : [llm, '']),
     ...input.notes.map((note) => `- ${note}`),
     '',
   ].join('\n');
@@ -99,7 +100,7 @@ export const writeReport = async (directory: string, input: ReportInput): Promis
   for (const result of input.results) {
     await writeJsonlAtomic(
       join(directory, 'episodes', `${result.name}.jsonl`),
-      result.episodes.map(({ index, trial, persona, episode }) => ({
+      result.episodes.map(({ index, trial, persona, episode, llm }) => ({
         index,
         ...(result.trials > 1 ? { trial } : {}),
         persona,
@@ -107,6 +108,7 @@ export const writeReport = async (directory: string, input: ReportInput): Promis
         judgement: episode.judgement,
         ended: episode.ended,
         steps: episode.steps,
+        ...(llm === undefined ? {} : { llm }),
       })),
     );
   }
