@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -34,6 +34,18 @@ describe('reverie command line', () => {
       expect(stdout).toContain(`Usage: reverie ${command}`);
     }
   });
+
+  it('runs the demo on every built-in task with --task all, each in its own folder', async () => {
+    const out = join(dir, 'all');
+    const { code, stdout } = await reverie('demo', '--task', 'all', '--out', out, '-n', '60', '--steps', '4', '--episodes', '4', '--validation-episodes', '4', '--betas', '0');
+    expect(code).toBe(0);
+    expect([...stdout.matchAll(/^## (\w+)$/gm)].map((match) => match[1])).toEqual(['instruction', 'persuasion', 'travel']);
+    for (const task of ['instruction', 'persuasion', 'travel']) {
+      const results = JSON.parse(await readFile(join(out, task, 'results.json'), 'utf8')) as { task: string; agents: { name: string }[] };
+      expect(results.task).toBe(task);
+      expect(results.agents.map((agent) => agent.name)).toEqual(['behaviour', 'naive', 'bc', 'fbc', 'ilql', 'oracle']);
+    }
+  }, 120_000);
 
   it('lists every built-in task', async () => {
     const { code, stdout } = await reverie('tasks');

@@ -1,8 +1,10 @@
 /**
- * `reverie demo`: the whole method offline on a built-in task, from imagined dialogues to the
- * comparison table on held-out personas.
+ * `reverie demo`: the whole method offline on a built-in task (or all of them), from imagined
+ * dialogues to the comparison table on held-out personas.
  */
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { builtInTaskNames } from '../task/registry.ts';
 import { defaultDemoOptions, runDemo } from '../pipeline/demo.ts';
 import { numberList, positiveInteger } from './options.ts';
 
@@ -10,7 +12,7 @@ export const registerDemo = (program: Command): void => {
   program
     .command('demo')
     .description('imagine dialogues, train BC, filtered BC and ILQL, and compare every agent on held-out personas (offline)')
-    .option('--task <name>', 'built-in task', defaultDemoOptions.task)
+    .option('--task <name>', "built-in task, or 'all' for every built-in task (each in its own folder under --out)", defaultDemoOptions.task)
     .option('--out <dir>', 'run folder for the dataset, checkpoints and report', 'runs/demo')
     .option('-n, --dialogues <n>', 'imagined dialogues', positiveInteger('--dialogues'), defaultDemoOptions.dialogues)
     .option('--episodes <n>', 'test episodes per agent', positiveInteger('--episodes'), defaultDemoOptions.episodes)
@@ -21,21 +23,26 @@ export const registerDemo = (program: Command): void => {
     .option('--k <n>', 'proposals ILQL chooses among', positiveInteger('--k'), defaultDemoOptions.k)
     .option('--betas <list>', 'β values tried on validation personas', numberList('--betas'), defaultDemoOptions.betas)
     .action(async (flags: { task: string; out: string; dialogues: number; episodes: number; validationEpisodes: number; steps: number; seed: number; evalSeed: number; k: number; betas: number[] }) => {
-      const { table } = await runDemo({
-        ...defaultDemoOptions,
-        task: flags.task,
-        out: flags.out,
-        dialogues: flags.dialogues,
-        episodes: flags.episodes,
-        validationEpisodes: flags.validationEpisodes,
-        seed: flags.seed,
-        evalSeed: flags.evalSeed,
-        k: flags.k,
-        betas: flags.betas,
-        train: { ...defaultDemoOptions.train, steps: flags.steps },
-        log: (line) => process.stderr.write(`${line}\n`),
-        progress: process.stderr,
-      });
-      process.stdout.write(`\n${table}\n\nreport: ${flags.out}/report.md, numbers: ${flags.out}/results.json\n`);
+      const tasks = flags.task === 'all' ? builtInTaskNames() : [flags.task];
+      for (const task of tasks) {
+        const out = tasks.length > 1 ? join(flags.out, task) : flags.out;
+        if (tasks.length > 1) process.stderr.write(`\n== ${task} ==\n`);
+        const { table } = await runDemo({
+          ...defaultDemoOptions,
+          task,
+          out,
+          dialogues: flags.dialogues,
+          episodes: flags.episodes,
+          validationEpisodes: flags.validationEpisodes,
+          seed: flags.seed,
+          evalSeed: flags.evalSeed,
+          k: flags.k,
+          betas: flags.betas,
+          train: { ...defaultDemoOptions.train, steps: flags.steps },
+          log: (line) => process.stderr.write(`${line}\n`),
+          progress: process.stderr,
+        });
+        process.stdout.write(`\n${tasks.length > 1 ? `## ${task}\n\n` : ''}${table}\n\nreport: ${out}/report.md, numbers: ${out}/results.json\n`);
+      }
     });
 };

@@ -67,6 +67,9 @@ export class EvaluationError extends ReverieError {
 export const evaluationPersona = <P>(task: TaskSimulator<P>, seed: number, index: number, split: PersonaSplit): P =>
   samplePersonaIn(task, split, createRng(seed).fork(`persona-${index}`));
 
+/** Rewards lie in [0, 1], so their interval does too (a t interval on few episodes can overshoot). */
+const withinUnit = (interval: Interval): Interval => ({ mean: interval.mean, low: Math.max(0, interval.low), high: Math.min(1, interval.high) });
+
 export const summarise = <P>(name: string, episodes: EpisodeRecord<P>[]): AgentResult<P> => {
   const rewards = episodes.map(({ episode }) => episode.judgement.reward);
   const successes = episodes.filter(({ episode }) => episode.judgement.success).length;
@@ -79,7 +82,7 @@ export const summarise = <P>(name: string, episodes: EpisodeRecord<P>[]): AgentR
     byPersona.set(index, persona);
   }
   const trials = Math.max(1, ...[...byPersona.values()].map((persona) => persona.trials));
-  const base = { name, success: wilsonInterval(successes, episodes.length), reward: meanInterval(rewards), turns, trials };
+  const base = { name, success: wilsonInterval(successes, episodes.length), reward: withinUnit(meanInterval(rewards)), turns, trials };
   if (trials === 1) return { ...base, episodes };
   return { ...base, passK: passKCurve([...byPersona.values()], PASS_K_BOOTSTRAP), episodes };
 };
