@@ -4,9 +4,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ReverieError } from '../errors.ts';
+import { registerChat } from './chat.ts';
 import { registerDemo } from './demo.ts';
 import { registerEval } from './eval.ts';
 import { registerImagine } from './imagine.ts';
+import { registerServe } from './serve.ts';
 import { registerTasks } from './tasks.ts';
 import { registerTrain } from './train.ts';
 
@@ -20,6 +22,8 @@ registerDemo(program);
 registerImagine(program);
 registerTrain(program);
 registerEval(program);
+registerChat(program);
+registerServe(program);
 registerTasks(program);
 
 try {
