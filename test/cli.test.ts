@@ -28,7 +28,7 @@ describe('reverie command line', () => {
   });
 
   it('has --help on every command', async () => {
-    for (const command of ['demo', 'imagine', 'train', 'eval', 'tasks']) {
+    for (const command of ['demo', 'imagine', 'train', 'eval', 'chat', 'serve', 'tasks']) {
       const { code, stdout } = await reverie(command, '--help');
       expect(code).toBe(0);
       expect(stdout).toContain(`Usage: reverie ${command}`);
