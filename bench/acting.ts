@@ -1,6 +1,7 @@
 /**
  * Acting latency: how long one `act` takes for a trained ILQL agent choosing by advantage among
- * the behaviour model's top k, and for the BC agent following π_β alone. The states are the
+ * the behaviour model's top k, the same agent scoring k replies an LLM proposed (the latency it
+ * adds on top of the LLM), and the BC agent following π_β alone. The states are the
  * conversations before agent turns of the training dialogues, spread evenly over the dataset.
  *
  * @example
@@ -59,6 +60,17 @@ export const benchActing = async (dialogues: readonly Dialogue[], embedder: Embe
     const acting: ValueAgentOptions = { name: 'ilql', policy: 'advantage', k, beta: options.beta };
     const agent = createValueAgent(ilql, embedder, acting);
     rows.push({ name: `ilql k=${k}`, values: { ...(await latency(`ilql k=${k}`, agent, states, options.runs)), library: ilql.library.length } });
+  }
+  // What the value function adds on top of an LLM's k proposals: the proposer answers at once
+  // with k replies (distinct from call to call), so only embedding and scoring them is timed.
+  for (const k of options.ks) {
+    let call = 0;
+    const propose = async (): Promise<string[]> => {
+      call += 1;
+      return Array.from({ length: k }, (_, i) => `${ilql.library[(call * k + i) % ilql.library.length]} (${call})`);
+    };
+    const agent = createValueAgent(ilql, embedder, { name: 'ilql', policy: 'advantage', k, beta: options.beta, propose });
+    rows.push({ name: `ilql on k=${k} LLM proposals`, values: await latency(`ilql on k=${k} LLM proposals`, agent, states, options.runs) });
   }
   disposeModel(ilql);
   const bc = await trainFor(dialogues, embedder, 'bc', options.trainSteps);
