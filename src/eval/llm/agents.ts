@@ -2,8 +2,8 @@
  * Agents for LLM-evaluated tasks, implementing the shared Agent type: the paper's baseline, an
  * LLM `prompted` with the task's agent role and goal and no training; a `naive` one-shot variant
  * told to answer at once without asking; and an `oracle` prompted with the hidden persona, as a
- * rough upper bound. Trained checkpoints (`NAME=DIR`) act from their model as in any evaluation.
- * (Kept here, apart from src/agent, until the two are merged.)
+ * rough upper bound — all from the one prompt builder in src/agent/prompt.ts. Trained checkpoints
+ * (`NAME=DIR`) act from their model as in any evaluation.
  *
  * @example
  * const factory = llmAgentFactory(client, spec, 'prompted', { temperature: 1 });
@@ -11,7 +11,8 @@
  * (await agent.act([{ role: 'user', text: 'Hi!' }])).text;
  */
 import type { LlmClient } from '../../llm/client.ts';
-import type { Message } from '../../imagine/llm/prompts.ts';
+import { agentMessages, cleanReply } from '../../agent/prompt.ts';
+import type { PromptedKind } from '../../agent/prompt.ts';
 import type { StoredPersona } from '../../imagine/llm/persona-step.ts';
 import { AgentSpecError, checkpointAgentFactory, parseAgentSpec } from '../../pipeline/agents.ts';
 import type { ActingOptions } from '../../pipeline/agents.ts';
@@ -19,8 +20,8 @@ import { loadCheckpoint } from '../../rl/checkpoint.ts';
 import type { TaskSpec } from '../../task/spec.ts';
 import type { AgentFactory, Turn } from '../../task/types.ts';
 
-export const llmAgentKinds = ['prompted', 'naive', 'oracle'] as const;
-export type LlmAgentKind = (typeof llmAgentKinds)[number];
+export const llmAgentKinds = ['prompted', 'naive', 'oracle'] as const satisfies readonly PromptedKind[];
+export type LlmAgentKind = PromptedKind;
 
 export type LlmAgentSpec = { name: string; kind: LlmAgentKind; text: string } | { name: string; checkpoint: string; text: string };
 
@@ -37,38 +38,14 @@ export const parseLlmAgentSpec = (text: string): LlmAgentSpec => {
   return { name: text, kind: text as LlmAgentKind, text };
 };
 
-export const agentSystemPrompt = (spec: TaskSpec, kind: LlmAgentKind, persona: StoredPersona): string =>
-  [
-    `You are ${spec.agent.role}. Your goal: ${spec.agent.goal}.`,
-    `The setting: ${spec.description}`,
-    `You are talking with one user. ${spec.user.description}`,
-    kind === 'oracle'
-      ? ['What you know about this user, though they have not told you:', persona.summary, ...Object.entries(persona.hidden).map(([name, value]) => `- ${name}: ${value}`)].join('\n')
-      : 'You know nothing about this user except what they say in this conversation.',
-    kind === 'naive'
-      ? 'Give your complete answer in your very next message, right away: do not ask the user any questions.'
-      : `You have at most ${spec.maxTurns} messages, so use them well.`,
-    'Write only your next message: a few sentences, no name label, no stage directions.',
-  ].join('\n');
-
-export const agentMessages = (spec: TaskSpec, kind: LlmAgentKind, persona: StoredPersona, turns: readonly Turn[]): Message[] => [
-  { role: 'system', content: agentSystemPrompt(spec, kind, persona) },
-  ...turns.map((turn): Message => ({ role: turn.role === 'user' ? 'user' : 'assistant', content: turn.text })),
-];
-
-/** Models sometimes label their turn ("Agent: …"); the transcript has its own labels. */
-export const cleanAgentReply = (text: string): string => {
-  const cleaned = text.trim().replace(/^(?:agent|assistant)\s*:\s*/i, '').trim();
-  return cleaned === '' ? '…' : cleaned;
-};
-
 export const llmAgentFactory = (client: LlmClient, spec: TaskSpec, kind: LlmAgentKind, options: { temperature: number }): AgentFactory<StoredPersona> => ({ rng, persona }) => {
   const seed = rng.int(0, 2 ** 31 - 1);
   return {
     name: kind,
     act: async (turns) => {
-      const completion = await client.complete({ messages: agentMessages(spec, kind, persona, turns), temperature: options.temperature, seed: seed + turns.length, purpose: `agent:${kind}` });
-      return { text: cleanAgentReply(completion.text) };
+      const completion = await client.complete({ messages: agentMessages(spec, turns, { kind, persona }), temperature: options.temperature, seed: seed + turns.length, purpose: `agent:${kind}` });
+      // A transcript turn is never empty, even when the model said nothing.
+      return { text: cleanReply(completion.text) || '…' };
     },
   };
 };

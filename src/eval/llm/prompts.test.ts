@@ -3,7 +3,8 @@ import type { StoredPersona } from '../../imagine/llm/persona-step.ts';
 import { resolveTaskSpec } from '../../task/registry.ts';
 import type { TaskSpec } from '../../task/spec.ts';
 import type { Turn } from '../../task/types.ts';
-import { agentMessages, cleanAgentReply, parseLlmAgentSpec } from './agents.ts';
+import { agentMessages, cleanReply } from '../../agent/prompt.ts';
+import { parseLlmAgentSpec } from './agents.ts';
 import { judgeMessages, OPENING_CUE, personaCheckMessages, userSimulatorMessages } from './prompts.ts';
 import { judgeVerdictSchema, userTurnSchema } from './schemas.ts';
 
@@ -83,22 +84,23 @@ describe('the judge’s prompt and verdict', () => {
 
 describe('the LLM agents’ prompts', () => {
   it('tell the prompted agent its role and goal but nothing hidden, and keep the roles of the conversation', () => {
-    const messages = agentMessages(spec, 'prompted', persona, turns);
+    const messages = agentMessages(spec, turns, { kind: 'prompted', persona });
     expect(messages[0]?.content).toContain(`You are ${spec.agent.role}. Your goal: ${spec.agent.goal}.`);
     expect(messages[0]?.content).not.toContain(persona.summary);
     expect(messages.slice(1).map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
   });
 
   it('tell the naive agent to answer at once and the oracle the hidden persona', () => {
-    expect(agentMessages(spec, 'naive', persona, turns)[0]?.content).toContain('do not ask the user any questions');
-    const oracle = agentMessages(spec, 'oracle', persona, turns)[0]?.content ?? '';
+    expect(agentMessages(spec, turns, { kind: 'naive', persona })[0]?.content).toContain('do not ask the user any questions');
+    const oracle = agentMessages(spec, turns, { kind: 'oracle', persona })[0]?.content ?? '';
     expect(oracle).toContain(persona.summary);
     expect(oracle).toContain('- supervised-learning: none');
   });
 
-  it('strip a speaker label and never say nothing', () => {
-    expect(cleanAgentReply('  Agent: What do you know already? ')).toBe('What do you know already?');
-    expect(cleanAgentReply('   ')).toBe('…');
+  it('strip a speaker label and quotes', () => {
+    expect(cleanReply('  Agent: What do you know already? ')).toBe('What do you know already?');
+    expect(cleanReply('"What do you know already?"')).toBe('What do you know already?');
+    expect(cleanReply('   ')).toBe('');
   });
 
   it('parse agent names for LLM evaluation', () => {
