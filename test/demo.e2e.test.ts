@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defaultDemoOptions, runDemo } from '../src/pipeline/demo.ts';
+import { loadCheckpoint } from '../src/rl/checkpoint.ts';
 
 const intervalSchema = z.object({ mean: z.number(), low: z.number(), high: z.number() });
 const resultsSchema = z.object({
@@ -47,9 +48,15 @@ describe('demo, end to end on a small run', () => {
     expect(await readFile(join(out, 'report.md'), 'utf8')).toContain('| agent');
     const dataset = (await readFile(join(out, 'dialogues.jsonl'), 'utf8')).trim().split('\n');
     expect(dataset).toHaveLength(300);
-    for (const algorithm of ['bc', 'fbc', 'ilql']) {
+    for (const algorithm of ['bc', 'fbc']) {
       expect((await readdir(join(out, 'checkpoints', algorithm))).sort()).toEqual(['config.json', 'model.safetensors']);
     }
+    // ILQL keeps the β chosen on validation personas beside its weights, for every later command.
+    expect((await readdir(join(out, 'checkpoints', 'ilql'))).sort()).toEqual(['acting.json', 'config.json', 'model.safetensors']);
+    const acting = JSON.parse(await readFile(join(out, 'checkpoints', 'ilql', 'acting.json'), 'utf8')) as { k: number; beta: number };
+    expect(acting.k).toBe(small.k);
+    expect(small.betas).toContain(acting.beta);
+    expect((await loadCheckpoint(join(out, 'checkpoints', 'ilql'))).acting).toMatchObject({ k: small.k, beta: acting.beta });
     expect((await readdir(join(out, 'episodes'))).sort()).toEqual(['bc.jsonl', 'behaviour.jsonl', 'fbc.jsonl', 'ilql.jsonl', 'naive.jsonl', 'oracle.jsonl']);
   });
 

@@ -14,7 +14,7 @@ import type { AgentSpec } from '../pipeline/agents.ts';
 import { loadCheckpoint } from '../rl/checkpoint.ts';
 import type { TaskSpec } from '../task/spec.ts';
 import type { AgentFactory, TaskSimulator } from '../task/types.ts';
-import { createCheckpointAgent } from './checkpoint-agent.ts';
+import { createCheckpointAgent, resolveActing } from './checkpoint-agent.ts';
 import { createPromptedAgent } from './prompted.ts';
 import { createLlmProposer } from './proposals.ts';
 
@@ -23,8 +23,9 @@ export type BuildContext = {
   /** The task's simulator, for built-in tasks; scripted agents need it. */
   simulator?: TaskSimulator<unknown>;
   llm?: LlmClient;
-  k: number;
-  beta: number;
+  /** Default: the checkpoint's acting.json, else 16 and 4. */
+  k?: number | undefined;
+  beta?: number | undefined;
   temperature?: number;
   /** BC / filtered BC also report their top k (for --show-candidates and the web page). */
   reportCandidates?: boolean;
@@ -49,21 +50,22 @@ export const buildAgent = async (choice: AgentSpec, context: BuildContext): Prom
   const { spec, llm } = context;
   if (choice.checkpoint !== undefined) {
     const checkpoint = await loadCheckpoint(choice.checkpoint, { task: spec.name });
-    const propose = llm === undefined ? undefined : createLlmProposer({ llm, spec, k: context.k, ...(context.temperature === undefined ? {} : { temperature: context.temperature }) });
+    const { k, beta } = resolveActing(checkpoint, context);
+    const propose = llm === undefined ? undefined : createLlmProposer({ llm, spec, k, ...(context.temperature === undefined ? {} : { temperature: context.temperature }) });
     const agent = createCheckpointAgent(checkpoint, {
       name: choice.name,
-      k: context.k,
-      beta: context.beta,
+      k,
+      beta,
       where: choice.checkpoint,
       ...(propose === undefined ? {} : { propose }),
       ...(context.reportCandidates === undefined ? {} : { reportCandidates: context.reportCandidates }),
     });
-    const source = propose === undefined ? 'candidates from the data' : `${context.k} proposals from ${llm?.model.provider}:${llm?.model.model}`;
+    const source = propose === undefined ? 'candidates from the data' : `${k} proposals from ${llm?.model.provider}:${llm?.model.model}`;
     return {
       name: choice.name,
       factory: () => agent,
       needsPersona: false,
-      description: `${checkpoint.config.algorithm} checkpoint ${choice.checkpoint} (${source}, k ${context.k}, β ${context.beta})`,
+      description: `${checkpoint.config.algorithm} checkpoint ${choice.checkpoint} (${source}, k ${k}, β ${beta})`,
       dispose: () => {
         agent.dispose?.();
         for (const variable of checkpoint.parameters.values()) variable.dispose();

@@ -37,10 +37,21 @@ export const checkEmbedder = (trained: HashedEmbedderConfig, given: HashedEmbedd
   }
 };
 
+/** k and β when neither the caller nor the checkpoint's acting.json says. */
+export const defaultActing = { k: 16, beta: 4 } as const;
+
+/** The caller's k and β where given, else the checkpoint's chosen ones, else the defaults. */
+export const resolveActing = (checkpoint: LoadedCheckpoint, given: { k?: number | undefined; beta?: number | undefined }): { k: number; beta: number } => ({
+  k: given.k ?? checkpoint.acting?.k ?? defaultActing.k,
+  beta: given.beta ?? checkpoint.acting?.beta ?? defaultActing.beta,
+});
+
 export type CheckpointAgentOptions = {
   name: string;
-  k: number;
-  beta: number;
+  /** Default: the checkpoint's acting.json, else 16. */
+  k?: number | undefined;
+  /** Default: the checkpoint's acting.json, else 4. */
+  beta?: number | undefined;
   /** Default: the embedder the checkpoint names. */
   embedder?: Embedder;
   propose?: Proposer;
@@ -53,11 +64,12 @@ export const createCheckpointAgent = (checkpoint: LoadedCheckpoint, options: Che
   const trained = checkpoint.config.embedder;
   const embedder = options.embedder ?? createHashedEmbedder({ dimension: trained.dimension });
   checkEmbedder(trained, embedder.config, options.where ?? `checkpoint "${options.name}"`);
+  const { k, beta } = resolveActing(checkpoint, options);
   return createValueAgent(checkpoint, embedder, {
     name: options.name,
     policy: checkpoint.config.algorithm === 'ilql' ? 'advantage' : 'policy',
-    k: options.k,
-    beta: options.beta,
+    k,
+    beta,
     ...(options.propose === undefined ? {} : { propose: options.propose }),
     ...(options.reportCandidates === undefined ? {} : { reportCandidates: options.reportCandidates }),
   });

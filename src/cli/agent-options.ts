@@ -21,8 +21,8 @@ export type AgentFlags = {
   maxRetries?: number;
   cacheDir?: string;
   temperature?: number;
-  k: number;
-  beta: number;
+  k?: number;
+  beta?: number;
 };
 
 export const addAgentOptions = (command: Command): Command =>
@@ -35,8 +35,8 @@ export const addAgentOptions = (command: Command): Command =>
     .option('--max-retries <n>', 'LLM retries per request (default 5)', integer('--max-retries'))
     .option('--cache-dir <dir>', 'cache LLM replies here (default: no cache, every reply is sampled afresh)')
     .option('--temperature <x>', 'LLM sampling temperature (default 0.7 for the prompted agent, 1 for proposals)', nonNegativeNumber('--temperature'))
-    .option('--k <n>', 'candidates an ILQL agent chooses among (LLM proposals, or the data’s top k)', positiveInteger('--k'), 16)
-    .option('--beta <x>', 'ILQL β: weight of the advantage against the behaviour prior', nonNegativeNumber('--beta'), 4)
+    .option('--k <n>', 'candidates an ILQL agent chooses among, LLM proposals or the data’s top k (default: as chosen for the checkpoint in its acting.json, else 16)', positiveInteger('--k'))
+    .option('--beta <x>', 'ILQL β, the weight of the advantage against the behaviour prior (default: as chosen for the checkpoint, else 4)', nonNegativeNumber('--beta'))
     .addHelpText('after', '\nAPI keys come from the environment only: OPENAI_API_KEY, ANTHROPIC_API_KEY, or REVERIE_API_KEY for other servers.');
 
 export type TaskContext = { spec: TaskSpec; simulator?: TaskSimulator<unknown> };

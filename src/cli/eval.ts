@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { defaultActing } from '../agent/checkpoint-agent.ts';
 import { ReverieError } from '../errors.ts';
 import { evaluateAgent } from '../eval/evaluate.ts';
 import type { AgentResult } from '../eval/evaluate.ts';
@@ -37,8 +38,8 @@ type EvalFlags = LlmFlags & {
   trials: number;
   seed: number;
   split: PersonaSplit;
-  k: number;
-  beta: number;
+  k?: number;
+  beta?: number;
   out: string;
   personas?: string;
   excludePersonas: string[];
@@ -77,7 +78,7 @@ const evaluateBuiltIn = async (flags: EvalFlags): Promise<void> => {
     notes: [
       flags.trials === 1
         ? `${episodes} episodes per agent on ${flags.split} personas (seed ${flags.seed}); ILQL agents use k = ${flags.k}, β = ${flags.beta}.`
-        : `${episodes} ${flags.split} personas per agent (seed ${flags.seed}), each met ${flags.trials} times with different episode seeds; ILQL agents use k = ${flags.k}, β = ${flags.beta}.`,
+        : `${episodes} ${flags.split} personas per agent (seed ${flags.seed}), each met ${flags.trials} times with different episode seeds; ${actingNote(flags)}`,
     ],
   });
   await journal.finish();
@@ -134,6 +135,12 @@ const evaluateByLlm = async (flags: EvalFlags, settings: NonNullable<Awaited<Ret
   printTables(evaluation.results, flags.out, [usageLine]);
 };
 
+/** How ILQL agents act in this run, for the report's notes. */
+const actingNote = (flags: { k?: number; beta?: number }): string =>
+  flags.k === undefined && flags.beta === undefined
+    ? `ILQL agents use the k and β chosen for their checkpoint (acting.json), else k = ${defaultActing.k}, β = ${defaultActing.beta}.`
+    : `ILQL agents use k = ${flags.k ?? 'as chosen for the checkpoint'}, β = ${flags.beta ?? 'as chosen for the checkpoint'}.`;
+
 export const registerEval = (program: Command): void => {
   const command = program
     .command('eval')
@@ -144,8 +151,8 @@ export const registerEval = (program: Command): void => {
     .option('--trials <n>', 'episodes per persona, each with its own seed; above 1 the report adds pass^k', positiveInteger('--trials'), 1)
     .option('--seed <n>', 'seed of the evaluation personas and episodes', integer('--seed'), 1000)
     .option('--split <name>', 'persona split of a built-in simulator: test or validation', split, 'test')
-    .option('--k <n>', 'proposals an ILQL agent chooses among', positiveInteger('--k'), 16)
-    .option('--beta <x>', 'ILQL β: weight of the advantage against the behaviour prior', nonNegativeNumber('--beta'), 4)
+    .option('--k <n>', 'proposals an ILQL agent chooses among (default: as chosen for the checkpoint in its acting.json, else 16)', positiveInteger('--k'))
+    .option('--beta <x>', 'ILQL β, the weight of the advantage against the behaviour prior (default: as chosen for the checkpoint, else 4)', nonNegativeNumber('--beta'))
     .option('--out <dir>', 'folder for report.md, report.html, results.json and transcripts', 'runs/eval');
   addLlmOptions(command, 'evaluate with an LLM as user simulator and judge', 'temperature of the simulated user and LLM agents (default 1; the judge uses 0)')
     .option('--personas <file>', 'with --model: held-out personas to use (personas.jsonl or dialogues.jsonl, or one {summary, hidden, voice} a line) instead of sampling them')

@@ -14,7 +14,8 @@ import type { LoadedCheckpoint } from '../rl/checkpoint.ts';
 import type { AgentFactory, TaskSimulator } from '../task/types.ts';
 
 export type AgentSpec = { name: string; checkpoint?: string };
-export type ActingOptions = { k: number; beta: number };
+/** k and β for checkpoint agents; what is left out comes from the checkpoint's acting.json, else the defaults. */
+export type ActingOptions = { k?: number | undefined; beta?: number | undefined };
 
 export const scriptedAgentNames = ['behaviour', 'naive', 'oracle'] as const;
 

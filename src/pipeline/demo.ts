@@ -14,7 +14,7 @@ import { evaluateAgent } from '../eval/evaluate.ts';
 import type { AgentResult } from '../eval/evaluate.ts';
 import { resultsTable, writeReport } from '../eval/report.ts';
 import { imagineOffline } from '../imagine/offline.ts';
-import { loadCheckpoint } from '../rl/checkpoint.ts';
+import { loadCheckpoint, saveActingDefaults } from '../rl/checkpoint.ts';
 import type { LoadedCheckpoint } from '../rl/checkpoint.ts';
 import { defaultTrainOptions } from '../rl/train.ts';
 import type { Algorithm, TrainOptions } from '../rl/train.ts';
@@ -122,6 +122,12 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
     options.log(`ilql β=${candidate}: validation success ${result.success.mean.toFixed(3)}, reward ${result.reward.mean.toFixed(3)}`);
     if (result.reward.mean > bestReward) [beta, bestReward] = [candidate, result.reward.mean];
   }
+  // Every later command that loads this checkpoint acts with the β chosen here unless told otherwise.
+  await saveActingDefaults(join(options.out, 'checkpoints', 'ilql'), {
+    k: options.k,
+    beta,
+    chosenOn: `best reward on ${options.validationEpisodes} validation episodes (seed ${options.evalSeed + 1}) among β = ${options.betas.join(', ')}`,
+  });
 
   const results: AgentResult<unknown>[] = [];
   for (const name of ['behaviour', 'naive', 'bc', 'fbc', 'ilql', 'oracle'] as const) {

@@ -10,7 +10,8 @@ import type { Embedder } from '../embed/hashed.ts';
 import { imagineDialogue } from '../imagine/offline.ts';
 import { loadTravelTask } from '../tasks/travel/index.ts';
 import { initBackend } from './backend.ts';
-import { CheckpointError, checkpointFormatVersion, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { CheckpointError, checkpointFormatVersion, loadCheckpoint, saveActingDefaults, saveCheckpoint } from './checkpoint.ts';
+import { createCheckpointAgent, resolveActing } from '../agent/checkpoint-agent.ts';
 import type { CheckpointConfig, LoadedCheckpoint } from './checkpoint.ts';
 import { encodeActions, encodeStates, parameterShapes, policyLogits, qValues, values } from './network.ts';
 import type { Parameters, QHead } from './network.ts';
@@ -111,6 +112,33 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     expect(Object.keys(actual).sort()).toEqual(['policy', 'q1', 'q2', 'target-q1', 'target-q2', 'v']);
     expect(actual['policy']).toHaveLength(5 * model.library.length);
     expect(actual).toEqual(expected);
+  });
+});
+
+describe('acting defaults beside a checkpoint', () => {
+  it('loads none when there is no acting.json, and the saved ones when there is', async () => {
+    const copy = await copyOfSaved('acting');
+    const before = await loadCheckpoint(copy);
+    expect(before.acting).toBeUndefined();
+    expect(resolveActing(before, {})).toEqual({ k: 16, beta: 4 });
+    await saveActingDefaults(copy, { k: 8, beta: 64, chosenOn: 'a test' });
+    const after = await loadCheckpoint(copy);
+    expect(after.acting).toEqual({ k: 8, beta: 64, chosenOn: 'a test' });
+    // The caller's choice wins over the checkpoint's, one setting at a time.
+    expect(resolveActing(after, {})).toEqual({ k: 8, beta: 64 });
+    expect(resolveActing(after, { beta: 0 })).toEqual({ k: 8, beta: 0 });
+    const agent = createCheckpointAgent(after, { name: 'ilql' });
+    const step = await agent.act([{ role: 'user', text: 'Hi, what should I do in town?' }]);
+    expect(step.candidates?.length).toBeLessThanOrEqual(8);
+    agent.dispose?.();
+  });
+
+  it('names the file when acting.json is damaged', async () => {
+    const copy = await copyOfSaved('acting-bad');
+    await writeFile(join(copy, 'acting.json'), '{"k": 0, "beta": 1, "chosenOn": "x"}');
+    const error = await rejection(loadCheckpoint(copy));
+    expect(error.message).toMatch(/acting\.json: k: /);
+    expect(error.hint).toMatch(/Delete acting\.json/);
   });
 });
 

@@ -38,7 +38,37 @@ const checkpointConfigSchema = z.object({
 });
 
 export type CheckpointConfig = z.infer<typeof checkpointConfigSchema>;
-export type LoadedCheckpoint = { config: CheckpointConfig; parameters: Parameters; library: string[] };
+/**
+ * How to act with a checkpoint, chosen after training (the demo picks β on validation personas)
+ * and kept beside it in acting.json, so every command that loads the checkpoint acts the same way
+ * unless told otherwise.
+ */
+export const actingDefaultsSchema = z.object({ k: z.number().int().positive(), beta: z.number().nonnegative(), chosenOn: z.string() }).strict();
+export type ActingDefaults = z.infer<typeof actingDefaultsSchema>;
+
+export type LoadedCheckpoint = { config: CheckpointConfig; parameters: Parameters; library: string[]; acting?: ActingDefaults };
+
+export const saveActingDefaults = async (directory: string, acting: ActingDefaults): Promise<void> =>
+  writeFileAtomic(join(directory, 'acting.json'), `${JSON.stringify(acting, null, 2)}\n`);
+
+const readActingDefaults = async (file: string): Promise<ActingDefaults | undefined> => {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new CheckpointError(`${file}: cannot read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, { hint: 'Delete acting.json to act with the default k and β.', cause });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new CheckpointError(`${file}: not valid JSON`, { hint: 'Delete acting.json to act with the default k and β.' });
+  }
+  const parsed = actingDefaultsSchema.safeParse(data);
+  if (!parsed.success) throw new CheckpointError(`${file}: ${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { hint: 'Delete acting.json to act with the default k and β.' });
+  return parsed.data;
+};
 
 export class CheckpointError extends ReverieError {
   override readonly name = 'CheckpointError';
@@ -130,5 +160,6 @@ export const loadCheckpoint = async (directory: string, expect: { task?: string 
     }
     parameters.set(name, tf.variable(tf.tensor(tensor.data as Float32Array, shape), !name.startsWith('target-')));
   }
-  return { config, parameters, library: config.library };
+  const acting = await readActingDefaults(join(directory, 'acting.json'));
+  return { config, parameters, library: config.library, ...(acting === undefined ? {} : { acting }) };
 };
