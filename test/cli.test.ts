@@ -1,22 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const bin = join(import.meta.dirname, '..', 'bin', 'reverie.mjs');
-
-const reverie = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
+import { reverie } from './support/reverie-cli.ts';
 
 describe('reverie command line', () => {
   let dir: string;
@@ -39,8 +25,8 @@ describe('reverie command line', () => {
     const out = join(dir, 'all');
     const { code, stdout } = await reverie('demo', '--task', 'all', '--out', out, '-n', '60', '--steps', '4', '--episodes', '4', '--validation-episodes', '4', '--betas', '0');
     expect(code).toBe(0);
-    expect([...stdout.matchAll(/^## (\w+)$/gm)].map((match) => match[1])).toEqual(['instruction', 'persuasion', 'travel']);
-    for (const task of ['instruction', 'persuasion', 'travel']) {
+    expect([...stdout.matchAll(/^## (\w+)$/gm)].map((match) => match[1])).toEqual(['countries', 'instruction', 'persuasion', 'travel']);
+    for (const task of ['countries', 'instruction', 'persuasion', 'travel']) {
       const results = JSON.parse(await readFile(join(out, task, 'results.json'), 'utf8')) as { task: string; agents: { name: string }[] };
       expect(results.task).toBe(task);
       expect(results.agents.map((agent) => agent.name)).toEqual(['behaviour', 'naive', 'bc', 'fbc', 'ilql', 'oracle']);
@@ -50,14 +36,14 @@ describe('reverie command line', () => {
   it('lists every built-in task', async () => {
     const { code, stdout } = await reverie('tasks');
     expect(code).toBe(0);
-    expect(stdout.split('\n').filter((line) => line !== '').map((line) => line.split(' ')[0])).toEqual(['instruction', 'persuasion', 'travel']);
+    expect(stdout.split('\n').filter((line) => line !== '').map((line) => line.split(' ')[0])).toEqual(['countries', 'instruction', 'persuasion', 'travel']);
     expect(stdout).toMatch(/^persuasion  Persuading a reluctant donor: .*\(success ≥ 0\.5, at most 8 agent turns\)$/m);
   });
 
   it('lists the known tasks when a task is unknown', async () => {
     const { code, stderr } = await reverie('imagine', '--task', 'nope');
     expect(code).toBe(1);
-    expect(stderr).toContain('unknown task "nope"; the built-in tasks are: instruction, persuasion, travel');
+    expect(stderr).toContain('unknown task "nope"; the built-in tasks are: countries, instruction, persuasion, travel');
     expect(stderr).not.toContain('    at ');
   });
 

@@ -12,7 +12,7 @@ export const registerDemo = (program: Command): void => {
   program
     .command('demo')
     .description('imagine dialogues, train BC, filtered BC and ILQL, and compare every agent on held-out personas (offline)')
-    .option('--task <name>', "built-in task, or 'all' for every built-in task (each in its own folder under --out)", defaultDemoOptions.task)
+    .option('--task <name|file>', "built-in task, a catalog YAML file, or 'all' for every built-in task (each in its own folder under --out)", defaultDemoOptions.task)
     .option('--out <dir>', 'run folder for the dataset, checkpoints and report', 'runs/demo')
     .option('-n, --dialogues <n>', 'imagined dialogues', positiveInteger('--dialogues'), defaultDemoOptions.dialogues)
     .option('--episodes <n>', 'test episodes per agent', positiveInteger('--episodes'), defaultDemoOptions.episodes)

@@ -6,7 +6,7 @@
  */
 export const agentLabels: Record<string, string> = {
   behaviour: 'behaviour in the imagined data',
-  naive: 'naive (recommends at once)',
+  naive: 'naive (acts at once, without asking)',
   bc: 'BC',
   fbc: 'filtered BC',
   ilql: 'ILQL (utterance-level)',

@@ -154,7 +154,7 @@ describe('reports of evaluations with trials', () => {
     const cells = (line: string | undefined) => (line ?? '').split('|').slice(1, -1).map((cell) => cell.trim());
     expect(cells(lines[0])).toEqual(['agent', 'pass^1 (95% CI)', 'pass^2 (95% CI)']);
     expect(cells(lines[2])).toEqual(['ILQL (utterance-level)', '0.500 [0.250, 0.750]', '0.250 [0.050, 0.500]']);
-    expect(cells(lines[3])).toEqual(['naive (recommends at once)', '—', '—']);
+    expect(cells(lines[3])).toEqual(['naive (acts at once, without asking)', '—', '—']);
   });
 
   it('adds trials and passK to results.json, pass^k to report.md and the trial to each transcript line', async () => {

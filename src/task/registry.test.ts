@@ -3,12 +3,13 @@ import { ReverieError } from '../errors.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { builtInTaskNames, hasSimulator, loadBuiltInTask, resolveTaskSpec, UnknownTaskError } from './registry.ts';
 import { TaskSpecError } from './load.ts';
 
 describe('built-in tasks', () => {
   it('lists the tasks with a simulator', () => {
-    expect(builtInTaskNames()).toEqual(['instruction', 'persuasion', 'travel']);
+    expect(builtInTaskNames()).toEqual(['countries', 'instruction', 'persuasion', 'travel']);
   });
 
   it('loads travel with its spec', async () => {
@@ -58,7 +59,17 @@ describe('resolveTaskSpec', () => {
     }
   });
 
+  it('a catalog file (top-level `family:`) is a task with a simulator, by path', async () => {
+    const catalog = fileURLToPath(new URL('../tasks/catalog/fixtures/restaurants.yaml', import.meta.url));
+    expect(hasSimulator(catalog)).toBe(true);
+    expect((await resolveTaskSpec(catalog)).name).toBe('restaurants');
+    const task = await loadBuiltInTask(catalog);
+    expect(task.spec.name).toBe('restaurants');
+    expect(task.behaviours.map((behaviour) => behaviour.name)).toEqual(['eager', 'open-questions', 'narrow-options', 'random-mix']);
+    expect((await loadBuiltInTask('countries')).spec.name).toBe('countries');
+  });
+
   it('lists every built-in spec for an unknown name', async () => {
-    await expect(resolveTaskSpec('cooking')).rejects.toThrow('the built-in tasks are: instruction, persuasion, travel');
+    await expect(resolveTaskSpec('cooking')).rejects.toThrow('the built-in tasks are: countries, instruction, persuasion, travel');
   });
 });

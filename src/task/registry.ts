@@ -1,11 +1,17 @@
 /**
  * The built-in tasks, by name, each with a programmatic simulator so every command runs on it
  * offline; and task specs read from YAML files, for imagination and evaluation with an LLM.
+ * A catalog file (YAML with a top-level `family:`) is a task with a simulator too, wherever a
+ * task name is accepted.
  *
  * @example
  * const task = await loadBuiltInTask('travel');
  */
 import { ReverieError } from '../errors.ts';
+import { isCatalogFile } from '../tasks/catalog/detect.ts';
+import { loadCatalogFile } from '../tasks/catalog/load.ts';
+import { loadCatalogTask } from '../tasks/catalog/task.ts';
+import { loadCountriesTask } from '../tasks/countries/index.ts';
 import { loadInstructionTask } from '../tasks/instruction/index.ts';
 import { loadPersuasionTask } from '../tasks/persuasion/index.ts';
 import { loadTravelTask } from '../tasks/travel/index.ts';
@@ -17,6 +23,7 @@ const builtInTasks: Record<string, () => Promise<TaskSimulator<unknown>>> = {
   travel: loadTravelTask as () => Promise<TaskSimulator<unknown>>,
   instruction: loadInstructionTask as () => Promise<TaskSimulator<unknown>>,
   persuasion: loadPersuasionTask as () => Promise<TaskSimulator<unknown>>,
+  countries: loadCountriesTask as () => Promise<TaskSimulator<unknown>>,
 };
 
 export const builtInTaskNames = (): string[] => Object.keys(builtInTasks).sort();
@@ -31,23 +38,25 @@ export class UnknownTaskError extends ReverieError {
   }
 }
 
+/** Anything with a path separator or a .yaml/.yml ending is a file, so `my-task.yaml` never collides with a built-in name. */
+const isFileName = (nameOrFile: string): boolean => /[\\/]|\.ya?ml$/i.test(nameOrFile);
+
+/** A built-in task by name, or the task a catalog file describes. */
 export const loadBuiltInTask = async (name: string): Promise<TaskSimulator<unknown>> => {
+  if (isFileName(name) && isCatalogFile(name)) return loadCatalogTask(name);
   const load = builtInTasks[name];
   if (load === undefined) throw new UnknownTaskError(name);
   return load();
 };
 
-export const hasSimulator = (name: string): boolean => name in builtInTasks;
+export const hasSimulator = (name: string): boolean => (isFileName(name) ? isCatalogFile(name) : name in builtInTasks);
 
-/**
- * A task spec from a built-in name or a YAML file: anything with a path separator or a .yaml/.yml
- * ending is read as a file, so a user's `my-task.yaml` never collides with a built-in name.
- */
+/** A task spec from a built-in name, a task spec YAML file, or a catalog file (its embedded or referenced spec). */
 export const resolveTaskSpec = async (nameOrFile: string): Promise<TaskSpec> => {
-  if (/[\\/]|\.ya?ml$/i.test(nameOrFile)) return loadTaskSpecFile(nameOrFile);
+  if (isFileName(nameOrFile)) return isCatalogFile(nameOrFile) ? (await loadCatalogFile(nameOrFile)).spec : loadTaskSpecFile(nameOrFile);
   const load = builtInTasks[nameOrFile];
   if (load === undefined) {
-    throw new UnknownTaskError(nameOrFile, builtInTaskNames(), 'Pass a built-in task name or the path of a task spec YAML file with --task.');
+    throw new UnknownTaskError(nameOrFile, builtInTaskNames(), 'Pass a built-in task name, or the path of a task spec or catalog YAML file, with --task.');
   }
   return (await load()).spec;
 };

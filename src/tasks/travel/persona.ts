@@ -1,14 +1,18 @@
 /**
- * A traveller's hidden persona: what they like, how they talk about it, how long they will
- * talk. Personas are drawn around a real activity so that every persona has at least one
- * activity that pleases it fully.
+ * A traveller's hidden persona, as the generic recommendation simulator draws it from
+ * catalog.yaml: what they like, how they talk about it, how long they will talk. This typed
+ * view is for code and tests that handle travel personas; index.ts checks that the catalog
+ * still draws exactly this shape.
  *
  * @example
- * const persona = sampleTravelPersona(createRng(1));
+ * const persona = travelPersonaSchema.parse(dialogue.persona);
  */
 import { z } from 'zod';
-import type { Rng } from '../../util/rng.ts';
-import { activities, costs, kinds, paces, settings } from './catalog.ts';
+
+export const kinds = ['museum', 'hiking', 'food', 'nightlife', 'beach', 'shopping', 'show', 'wellness'] as const;
+export const settings = ['indoor', 'outdoor'] as const;
+export const paces = ['relaxed', 'active'] as const;
+export const costs = ['cheap', 'moderate', 'splurge'] as const;
 
 export const travelPersonaSchema = z.object({
   kind: z.enum(kinds),
@@ -23,28 +27,3 @@ export const travelPersonaSchema = z.object({
 });
 
 export type TravelPersona = z.infer<typeof travelPersonaSchema>;
-
-export const sampleTravelPersona = (rng: Rng): TravelPersona => {
-  const ideal = rng.pick(activities);
-  const cost = ideal.cost === 'cheap' ? (rng.chance(0.7) ? 'cheap' : 'any') : ideal.cost === 'moderate' && rng.chance(0.5) ? 'moderate' : 'any';
-  return {
-    kind: ideal.kind,
-    setting: rng.chance(0.65) ? ideal.setting : 'any',
-    pace: rng.chance(0.65) ? ideal.pace : 'any',
-    cost,
-    vague: rng.chance(0.5),
-    patience: rng.int(3, 7),
-  };
-};
-
-export const describeTravelPersona = (persona: TravelPersona): string =>
-  [
-    `likes ${persona.kind}`,
-    persona.setting === 'any' ? 'any setting' : persona.setting,
-    persona.pace === 'any' ? 'any pace' : persona.pace,
-    persona.cost === 'any' ? 'not budget-sensitive' : `wants ${persona.cost}`,
-    persona.vague ? 'answers open questions vaguely' : 'answers clearly',
-    `patience ${persona.patience} turns`,
-  ].join(', ');
-
-export { costs, kinds, paces, settings };

@@ -1,11 +1,29 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Turn } from '../../task/types.ts';
 import { createRng } from '../../util/rng.ts';
+import type { Rng } from '../../util/rng.ts';
+import type { RecommendationCatalog } from '../catalog/model.ts';
+import { attributeNamed } from '../catalog/model.ts';
+import { valuesMentioned as mentionedIn } from '../catalog/reading.ts';
+import { readBeliefs as readBeliefsIn } from '../catalog/recommend/beliefs.ts';
+import type { Belief } from '../catalog/recommend/beliefs.ts';
+import { createRecommendationUser } from '../catalog/recommend/user.ts';
+import { loadTravelCatalog } from './index.ts';
 import { travelPersonaSchema } from './persona.ts';
 import type { TravelPersona } from './persona.ts';
-import { readBeliefs, valuesMentioned } from './reading.ts';
-import { createTravelUser } from './user.ts';
+
+let catalog: RecommendationCatalog;
+beforeAll(async () => {
+  catalog = await loadTravelCatalog();
+});
+
+const createTravelUser = (who: TravelPersona, rng: Rng, threshold: number) => createRecommendationUser(catalog, who, rng, threshold);
+const valuesMentioned = (text: string, attribute: string) => mentionedIn(attributeNamed(catalog, attribute), text);
+const readBeliefs = (turns: Turn[]) => {
+  const { attributes, hurry } = readBeliefsIn(catalog, turns);
+  return { kind: attributes.kind as Belief, setting: attributes.setting as Belief, pace: attributes.pace as Belief, cost: attributes.cost as Belief, hurry };
+};
 
 const persona = (overrides: Partial<TravelPersona> = {}): TravelPersona =>
   travelPersonaSchema.parse({ kind: 'food', setting: 'indoor', pace: 'relaxed', cost: 'moderate', vague: false, patience: 10, ...overrides });
