@@ -4,13 +4,12 @@
  * charts and expandable transcripts without a single network request. Chromium is required
  * (CI installs it); a missing browser fails the test rather than skipping it.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateAgent } from '../src/eval/evaluate.ts';
 import type { AgentResult } from '../src/eval/evaluate.ts';
@@ -20,7 +19,6 @@ import type { AgentFactory } from '../src/task/types.ts';
 import { loadTravelTask } from '../src/tasks/travel/index.ts';
 import type { TravelPersona } from '../src/tasks/travel/persona.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/reverie-report.png';
 const HOSTILE = '<b class="injected">bold?</b> & "quotes"';
 
@@ -54,7 +52,6 @@ const scoredOracle = (oracle: AgentFactory<TravelPersona>): AgentFactory<TravelP
 };
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it (apt-get install -y chromium); .ci/run does this before npm test`);
   dir = await mkdtemp(join(tmpdir(), 'reverie-report-browser-'));
   const task = await loadTravelTask();
   const options = { episodes: 6, seed: 1000, trials: 2 };
@@ -66,10 +63,7 @@ beforeAll(async () => {
   await writeReport(dir, { task: 'travel', results, settings: { episodes: 6, trials: 2, seed: 1000 }, notes: ['browser test'] });
   fileUrl = pathToFileURL(join(dir, 'report.html')).href;
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   // Anything that is not the report itself is recorded and refused.
   await context.route('**/*', async (route) => {

@@ -3,9 +3,8 @@
  * trained agent and see its reply with the candidates it weighed, see an upstream failure as a
  * message, and browse the dataset page by page. Nothing may be loaded from anywhere but the server.
  */
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJsonl } from '../src/data/jsonl.ts';
 import { dialogueSchema } from '../src/data/dialogue.ts';
@@ -15,7 +14,6 @@ import type { ServeHandle } from '../src/serve/server.ts';
 import { createServeFixture, PROMPTED_REPLY } from './support/serve-fixture.ts';
 import type { ServeFixture } from './support/serve-fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/reverie-serve.png';
 const TOKEN = 'browser-token-42';
 const HOSTILE = '<img src=x onerror="window.injected=1"><b class="injected">bold?</b>';
@@ -28,15 +26,11 @@ const foreign: string[] = [];
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it (apt-get install -y chromium); .ci/run does this before npm test`);
   fixture = await createServeFixture();
   const data = await readJsonl(fixture.dataFile, dialogueSchema);
   const hostile = { ...data[0]!, id: 'hostile', turns: [{ role: 'user' as const, text: HOSTILE }] };
   server = await startServe({ agents: fixture.agents, port: 0, token: TOKEN, dialogues: browseDialogues(fixture.dataFile, [hostile, ...data]), title: 'Reverie · Travel agent', log: () => undefined });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
   await context.route('**/*', async (route) => {
     const url = route.request().url();

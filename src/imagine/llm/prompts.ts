@@ -73,6 +73,9 @@ const outcomeBrief = (spec: TaskSpec, success: boolean): string =>
     ? `Outcome: the agent succeeds — ${spec.success.description}. The user ends satisfied.`
     : 'Outcome: the agent fails — for example it assumes instead of asking, asks the wrong things, misreads a vague answer, or loses the user\'s patience. The user ends dissatisfied, unconvinced, or leaves.';
 
+/** The task, the persona and the outcome to reach: what writing and revising a dialogue both start from. */
+const scenario = (spec: TaskSpec, persona: ImaginedPersona, success: boolean): string[] => [taskBrief(spec), '', personaBrief(persona), '', outcomeBrief(spec, success), ''];
+
 const transcriptShape = `Shape: {"turns": [{"role": "user", "text": "…"}, {"role": "agent", "text": "…"}, …]}`;
 
 /** Imagination step: one whole conversation with this persona, steered to a chosen outcome. */
@@ -81,12 +84,7 @@ export const dialoguePrompt = (spec: TaskSpec, persona: ImaginedPersona, success
   {
     role: 'user',
     content: [
-      taskBrief(spec),
-      '',
-      personaBrief(persona),
-      '',
-      outcomeBrief(spec, success),
-      '',
+      ...scenario(spec, persona, success),
       'Write the whole conversation. The user speaks first and the two alternate. Make it human:',
       '- the agent knows nothing hidden about the user; it is capable but imperfect, and its choices lead to the outcome above;',
       '- the user reveals what they want gradually, when asked or when it comes up, in their own voice; they may be vague, unsure, or change their mind;',
@@ -138,12 +136,7 @@ export const revisionPrompt = (spec: TaskSpec, persona: ImaginedPersona, success
   {
     role: 'user',
     content: [
-      taskBrief(spec),
-      '',
-      personaBrief(persona),
-      '',
-      outcomeBrief(spec, success),
-      '',
+      ...scenario(spec, persona, success),
       'Transcript:',
       renderTranscript(turns),
       '',
