@@ -20,7 +20,7 @@ import { medianOf, repeat } from './sampling.ts';
 
 export type ImaginationBenchOptions = { calls: number; dialogues: number; runs: number; latencyMs: number; concurrencies: readonly number[] };
 
-const serverScript = fileURLToPath(new URL('../test/support/serve-imagination.ts', import.meta.url));
+const serverScript = fileURLToPath(new URL('../test/support/serve-scripted.ts', import.meta.url));
 
 /** The server runs in a process of its own, as a real LLM server would, so its work is not counted as ours. */
 const withServer = async <T>(mode: string, delayMs: number, use: (baseURL: string) => Promise<T>): Promise<T> => {
