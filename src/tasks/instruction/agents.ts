@@ -9,7 +9,8 @@
  * const agent = instructionBehaviours[1].create({ rng, persona });
  * await agent.act(turns) // → { text: 'Have you worked with supervised learning before?' }
  */
-import type { Agent, AgentFactory, ScriptedBehaviour, Turn } from '../../task/types.ts';
+import type { AgentFactory, ScriptedBehaviour, Turn } from '../../task/types.ts';
+import { plannedAgent, sentencesOf } from '../scripted.ts';
 import type { Rng } from '../../util/rng.ts';
 import { explanations, prerequisiteNames, prerequisites } from './concept.ts';
 import type { Level, Part, Prerequisite } from './concept.ts';
@@ -34,7 +35,7 @@ export const readLearner = (turns: readonly Turn[]): { reported: Partial<Record<
   const reported: Partial<Record<Prerequisite, Level>> = {};
   let lastReaction: 'understood' | 'bored' | 'confused' | undefined;
   for (const turn of turns.filter((each) => each.role === 'user')) {
-    for (const sentence of turn.text.split(/(?<=[.!?])\s+/)) {
+    for (const sentence of sentencesOf(turn.text)) {
       const prerequisite = prerequisites.find((each) => sentence.includes(prerequisiteNames[each]));
       if (prerequisite !== undefined) reported[prerequisite] = /never|don't know/i.test(sentence) ? 0 : /a little/i.test(sentence) ? 1 : 2;
     }
@@ -48,15 +49,9 @@ const estimatedLevel = (turns: readonly Turn[], fallback: Level): Level => {
   return values.length === 0 ? fallback : clampLevel(values.reduce((sum: number, value) => sum + value, 0) / values.length);
 };
 
-/** An agent that follows a plan: each call says the plan's next line, given the conversation. */
-const planned = (name: string, next: (turns: readonly Turn[], said: number) => string): Agent => ({
-  name,
-  act: async (turns) => ({ text: next(turns, turns.filter((turn) => turn.role === 'agent').length) }),
-});
-
 const lecturer: AgentFactory<InstructionPersona> = ({ rng }) => {
   const level = rng.pick([0, 1, 2] as const);
-  return planned('lecturer', (_turns, said) => (said === 0 ? explain(rng, 'what', level) : explain(rng, 'why', level, true)));
+  return plannedAgent('lecturer', (_turns, said) => (said === 0 ? explain(rng, 'what', level) : explain(rng, 'why', level, true)));
 };
 
 const asker: AgentFactory<InstructionPersona> = ({ rng }) => {
@@ -65,7 +60,7 @@ const asker: AgentFactory<InstructionPersona> = ({ rng }) => {
   const reexplains = rng.chance(0.5);
   let level: Level = 1;
   let stage: 'ask' | 'what' | 'check' | 'why' = 'ask';
-  return planned('asker', (turns, said) => {
+  return plannedAgent('asker', (turns, said) => {
     if (stage === 'ask' && said < asked.length) return ask(rng, asked[said] as Prerequisite);
     if (stage === 'ask') {
       level = estimatedLevel(turns, 1);
@@ -87,7 +82,7 @@ const asker: AgentFactory<InstructionPersona> = ({ rng }) => {
 
 const openAsker: AgentFactory<InstructionPersona> = ({ rng }) => {
   let level: Level = 1;
-  return planned('open-questions', (turns, said) => {
+  return plannedAgent('open-questions', (turns, said) => {
     if (said === 0) return rng.pick(openQuestions);
     if (said === 1) {
       level = estimatedLevel(turns, rng.pick([0, 1, 2] as const));
@@ -99,7 +94,7 @@ const openAsker: AgentFactory<InstructionPersona> = ({ rng }) => {
 
 const randomMix: AgentFactory<InstructionPersona> = ({ rng }) => {
   const length = rng.int(2, 5);
-  return planned('random-mix', (_turns, said) => {
+  return plannedAgent('random-mix', (_turns, said) => {
     const level = rng.pick([0, 1, 2] as const);
     if (said >= length - 1) return explain(rng, 'why', level, true);
     return rng.weighted(
@@ -117,10 +112,10 @@ export const instructionBehaviours: readonly ScriptedBehaviour<InstructionPerson
 ];
 
 /** Explains at a middle level at once, like an LLM that does not ask first. */
-export const naiveInstructionAgent: AgentFactory<InstructionPersona> = ({ rng }) => planned('naive', (_turns, said) => (said === 0 ? explain(rng, 'what', 1) : explain(rng, 'why', 1, true)));
+export const naiveInstructionAgent: AgentFactory<InstructionPersona> = ({ rng }) => plannedAgent('naive', (_turns, said) => (said === 0 ? explain(rng, 'what', 1) : explain(rng, 'why', 1, true)));
 
 /** Knows the learner's level. */
 export const oracleInstructionAgent: AgentFactory<InstructionPersona> = ({ rng, persona }) => {
   const level = learnerLevel(persona);
-  return planned('oracle', (_turns, said) => (said === 0 ? explain(rng, 'what', level) : explain(rng, 'why', level, true)));
+  return plannedAgent('oracle', (_turns, said) => (said === 0 ? explain(rng, 'what', level) : explain(rng, 'why', level, true)));
 };

@@ -7,6 +7,7 @@
  * @example
  * readInstructionText('Have you used supervised learning before?') // → { asks: ['supervised'], explains: undefined, … }
  */
+import { questionsAndStatements } from '../scripted.ts';
 
 export const prerequisites = ['supervised', 'rl', 'math'] as const;
 export type Prerequisite = (typeof prerequisites)[number];
@@ -88,9 +89,7 @@ export type InstructionReading = {
 const levelOf = (text: string): Level | undefined => levelPatterns.find(([, pattern]) => pattern.test(text))?.[0];
 
 export const readInstructionText = (text: string): InstructionReading => {
-  const sentences = text.split(/(?<=[.!?])\s+/);
-  const questions = sentences.filter((sentence) => sentence.trim().endsWith('?')).join(' ');
-  const statements = sentences.filter((sentence) => !sentence.trim().endsWith('?')).join(' ');
+  const { questions, statements } = questionsAndStatements(text);
   const part: Part | undefined = partPatterns.why.test(statements) ? 'why' : partPatterns.what.test(statements) ? 'what' : undefined;
   const level = levelOf(statements);
   return {

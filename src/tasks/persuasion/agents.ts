@@ -9,7 +9,8 @@
  * const agent = persuasionBehaviours[2].create({ rng, persona });
  * await agent.act(turns) // → { text: 'What matters most to you when you give to a cause?' }
  */
-import type { Agent, AgentFactory, ScriptedBehaviour, Turn } from '../../task/types.ts';
+import type { AgentFactory, ScriptedBehaviour, Turn } from '../../task/types.ts';
+import { plannedAgent } from '../scripted.ts';
 import type { Rng } from '../../util/rng.ts';
 import { concernQuestions, donorValues, pledgeAsks, pressureLines, specificQuestions, trustArguments, valueArguments, valueQuestions, valuesIn } from './pitch.ts';
 import type { DonorValue } from './pitch.ts';
@@ -18,22 +19,17 @@ import type { PersuasionPersona } from './persona.ts';
 export const argue = (rng: Rng, value: DonorValue): string => rng.pick(valueArguments[value]);
 const askPledge = (rng: Rng): string => rng.pick(pledgeAsks);
 
-const planned = (name: string, next: (turns: readonly Turn[], said: number) => string): Agent => ({
-  name,
-  act: async (turns) => ({ text: next(turns, turns.filter((turn) => turn.role === 'agent').length) }),
-});
-
 const lastUserText = (turns: readonly Turn[]): string => turns.filter((turn) => turn.role === 'user').at(-1)?.text ?? '';
 
 const eager: AgentFactory<PersuasionPersona> = ({ rng }) => {
   const pitchFirst = rng.chance(0.5);
   const value = rng.pick(donorValues);
-  return planned('eager', (_turns, said) => (pitchFirst && said === 0 ? argue(rng, value) : askPledge(rng)));
+  return plannedAgent('eager', (_turns, said) => (pitchFirst && said === 0 ? argue(rng, value) : askPledge(rng)));
 };
 
 const arguer: AgentFactory<PersuasionPersona> = ({ rng }) => {
   const values = rng.shuffle(donorValues).slice(0, rng.int(1, 3));
-  return planned('arguer', (_turns, said) => (said < values.length ? argue(rng, values[said] as DonorValue) : askPledge(rng)));
+  return plannedAgent('arguer', (_turns, said) => (said < values.length ? argue(rng, values[said] as DonorValue) : askPledge(rng)));
 };
 
 const listener: AgentFactory<PersuasionPersona> = ({ rng }) => {
@@ -50,12 +46,12 @@ const listener: AgentFactory<PersuasionPersona> = ({ rng }) => {
     ...(asksConcerns ? [() => rng.pick(concernQuestions), (turns: readonly Turn[]) => (/overheads|waste/i.test(lastUserText(turns)) ? rng.pick(trustArguments) : askPledge(rng))] : []),
     () => askPledge(rng),
   ];
-  return planned('listener', (turns, said) => (plan[Math.min(said, plan.length - 1)] as (turns: readonly Turn[]) => string)(turns));
+  return plannedAgent('listener', (turns, said) => (plan[Math.min(said, plan.length - 1)] as (turns: readonly Turn[]) => string)(turns));
 };
 
 const randomMix: AgentFactory<PersuasionPersona> = ({ rng }) => {
   const length = rng.int(2, 5);
-  return planned('random-mix', (_turns, said) =>
+  return plannedAgent('random-mix', (_turns, said) =>
     said >= length - 1
       ? askPledge(rng)
       : rng.weighted(
@@ -73,10 +69,10 @@ export const persuasionBehaviours: readonly ScriptedBehaviour<PersuasionPersona>
 ];
 
 /** The usual pitch, results and a request at once, like an LLM that does not ask first. */
-export const naivePersuasionAgent: AgentFactory<PersuasionPersona> = ({ rng }) => planned('naive', () => `${argue(rng, 'impact')} ${askPledge(rng)}`);
+export const naivePersuasionAgent: AgentFactory<PersuasionPersona> = ({ rng }) => plannedAgent('naive', () => `${argue(rng, 'impact')} ${askPledge(rng)}`);
 
 /** Knows what moves this donor and says all of it, then asks. */
 export const oraclePersuasionAgent: AgentFactory<PersuasionPersona> = ({ rng, persona }) =>
-  planned('oracle', () =>
+  plannedAgent('oracle', () =>
     [argue(rng, persona.value), ...(persona.second === 'none' ? [] : [argue(rng, persona.second)]), ...(persona.distrust === 'none' ? [] : [rng.pick(trustArguments)]), askPledge(rng)].join(' '),
   );

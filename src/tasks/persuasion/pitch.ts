@@ -7,6 +7,7 @@
  * readPitch('Every $30 gives one person clean water for a year. Would you pledge a donation?')
  * // → { argues: ['impact'], asksPledge: true, … }
  */
+import { questionsAndStatements } from '../scripted.ts';
 
 export const donorValues = ['impact', 'stories', 'fairness', 'community', 'tax'] as const;
 export type DonorValue = (typeof donorValues)[number];
@@ -60,9 +61,7 @@ export type PitchReading = {
 };
 
 export const readPitch = (text: string): PitchReading => {
-  const sentences = text.split(/(?<=[.!?])\s+/);
-  const questions = sentences.filter((sentence) => sentence.trim().endsWith('?')).join(' ');
-  const statements = sentences.filter((sentence) => !sentence.trim().endsWith('?')).join(' ');
+  const { questions, statements } = questionsAndStatements(text);
   const asksPledge = /\b(pledge|donat\w*|put you down|sign up)\b/i.test(questions);
   const asksValues = /\b(what matters|what would make you|why do you give)\b/i.test(questions);
   const asksConcerns = /\b(worries|holding you back|concerns?)\b/i.test(questions);

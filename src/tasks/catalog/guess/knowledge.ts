@@ -6,6 +6,7 @@
  * @example
  * readKnowledge(catalog, turns).candidates.length // → 12 after "Is it in Europe?" "Yes, Europe." …
  */
+import { sentencesOf } from '../../scripted.ts';
 import type { Turn } from '../../../task/types.ts';
 import type { Rng } from '../../../util/rng.ts';
 import type { CatalogItem, GuessingCatalog } from '../model.ts';
@@ -58,7 +59,7 @@ export const readKnowledge = (catalog: GuessingCatalog, turns: readonly Turn[]):
     lastChance = /\bone more try\b/.test(answer);
     const guessed = reading.items[0];
     if (reading.items.length === 1 && guessed !== undefined && /^no\b/.test(answer)) wrong.add(guessed);
-    const sentences = answer.split(/(?<=[.!?])\s+/);
+    const sentences = sentencesOf(answer);
     reading.asked.slice(0, 2).forEach((question, at) => {
       const test = constraint(catalog, question, sentences[at] ?? '');
       if (test !== undefined) tests.push(test);
