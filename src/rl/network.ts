@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/rng.ts';
+import { inputLinear, wideProduct } from './input-layers.ts';
 import { glorotUniform, linear } from './linear.ts';
 
 export type NetworkShape = { inputDimension: number; hidden: number };
@@ -68,7 +69,7 @@ const as2d = (parameters: Parameters, name: string) => get(parameters, name) as 
 const as1d = (parameters: Parameters, name: string) => get(parameters, name) as tf.Tensor as tf.Tensor1D;
 
 const encode = (parameters: Parameters, encoder: string, x: tf.Tensor2D): tf.Tensor2D =>
-  linear(tf.relu(linear(x, as2d(parameters, `${encoder}.w1`), as1d(parameters, `${encoder}.b1`))), as2d(parameters, `${encoder}.w2`), as1d(parameters, `${encoder}.b2`));
+  linear(tf.relu(inputLinear(x, as2d(parameters, `${encoder}.w1`), as1d(parameters, `${encoder}.b1`))), as2d(parameters, `${encoder}.w2`), as1d(parameters, `${encoder}.b2`));
 
 export const encodeStates = (parameters: Parameters, raw: tf.Tensor2D): Encoded => ({ raw, hidden: encode(parameters, 'state', raw) });
 export const encodeActions = (parameters: Parameters, raw: tf.Tensor2D): Encoded => ({ raw, hidden: encode(parameters, 'action', raw) });
@@ -77,13 +78,9 @@ export const encodeActions = (parameters: Parameters, raw: tf.Tensor2D): Encoded
 const widePaired = (parameters: Parameters, name: string, states: Encoded, actions: Encoded): tf.Tensor1D =>
   tf.sum(tf.mul(tf.mul(states.raw, actions.raw), get(parameters, name)), 1) as tf.Tensor1D;
 
-/**
- * Σ_d u_d x_s[d] x_a[d] for every state and action: [B, A]. Plain matMul with transposeB: the
- * custom-gradient `linear` over a transposed raw input corrupted the WASM heap inside a full
- * Q head (not reproducible in isolation), and this product is small.
- */
+/** Σ_d u_d x_s[d] x_a[d] for every state and action: [B, A]. */
 const wideAll = (parameters: Parameters, name: string, states: Encoded, actions: Encoded): tf.Tensor2D =>
-  tf.matMul(tf.mul(states.raw, get(parameters, name)) as tf.Tensor2D, actions.raw, false, true);
+  wideProduct(states.raw, as1d(parameters, name), actions.raw);
 
 const readout = (parameters: Parameters, head: string, hidden: tf.Tensor2D): tf.Tensor1D =>
   tf.reshape(linear(tf.relu(hidden), as2d(parameters, `${head}.w`), as1d(parameters, `${head}.c`)), [-1]) as tf.Tensor1D;
