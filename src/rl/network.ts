@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/rng.ts';
+import { polyakAverage } from './flat-adam.ts';
 import { inputLinear, wideProduct } from './input-layers.ts';
 import { glorotUniform, linear } from './linear.ts';
 
@@ -115,11 +116,8 @@ export const policyLogits = (parameters: Parameters, states: Encoded, actions: E
   tf.add(linear(linear(states.hidden, as2d(parameters, 'policy.w')), tf.transpose(actions.hidden)), wideAll(parameters, 'policy.wide', states, actions));
 
 /** target ← (1 − ρ)·target + ρ·online, for every target head. */
-export const polyakUpdate = (parameters: Parameters, rate: number): void => {
-  tf.tidy(() => {
-    for (const [name, target] of parameters) {
-      if (!isTargetParameter(name)) continue;
-      target.assign(tf.add(tf.mul(target, 1 - rate), tf.mul(get(parameters, name.replace('target-', '')), rate)));
-    }
-  });
-};
+export const polyakUpdate = (parameters: Parameters, rate: number): void =>
+  polyakAverage(
+    [...parameters].filter(([name]) => isTargetParameter(name)).map(([name, target]) => ({ target, online: get(parameters, name.replace('target-', '')) })),
+    rate,
+  );

@@ -1,0 +1,114 @@
+/**
+ * Training data as the networks read it: every transition embedded once up front, then each
+ * step a random batch turned into dense input tensors. A batch's candidates are the distinct
+ * utterances its rows took, so the behaviour model's softmax runs over them.
+ *
+ * @example
+ * const data = prepareTransitions(dialogues, embedder, 'ilql');
+ * const batch = sampleBatch(data, { batchSize: 128, inputDropout: 0.5, negatives: 0, values: true }, embedder.dimension, rng);
+ * disposeBatch(batch);
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Dialogue } from '../data/dialogue.ts';
+import { toTransitions } from '../data/transitions.ts';
+import { densify } from '../embed/hashed.ts';
+import type { Embedder, SparseVector } from '../embed/hashed.ts';
+import { ReverieError } from '../errors.ts';
+import type { Rng } from '../util/rng.ts';
+
+export class EmptyTrainingSetError extends ReverieError {
+  override readonly name = 'EmptyTrainingSetError';
+}
+
+/** Only successful dialogues for filtered BC; every dialogue otherwise. */
+export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Embedder, filter: 'all' | 'successes') => {
+  const kept = filter === 'successes' ? dialogues.filter((dialogue) => dialogue.success) : dialogues;
+  const transitions = toTransitions(kept);
+  if (transitions.length === 0) {
+    throw new EmptyTrainingSetError(`no agent turns to learn from in ${dialogues.length} dialogues${filter === 'successes' ? ' (filtered BC keeps successful dialogues only)' : ''}`, {
+      hint: 'Imagine more dialogues, or check that the dataset has agent turns and successes.',
+    });
+  }
+  const libraryIndex = new Map<string, number>();
+  for (const transition of transitions) if (!libraryIndex.has(transition.action)) libraryIndex.set(transition.action, libraryIndex.size);
+  const library = [...libraryIndex.keys()];
+  const empty: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
+  return {
+    kept: kept.length,
+    library,
+    libraryRows: library.map((text) => embedder.embedAction(text)),
+    states: transitions.map((transition) => embedder.embedState(transition.state)),
+    next: transitions.map((transition) => (transition.next === undefined ? empty : embedder.embedState(transition.next))),
+    actions: Int32Array.from(transitions, (transition) => libraryIndex.get(transition.action) ?? 0),
+    reward: Float32Array.from(transitions, (transition) => transition.reward),
+    done: Float32Array.from(transitions, (transition) => Number(transition.done)),
+  };
+};
+
+export type PreparedTransitions = ReturnType<typeof prepareTransitions>;
+
+/** What ILQL's value losses read besides the behaviour model's inputs. */
+export type ValueInputs = {
+  next: tf.Tensor2D;
+  /** Raw features of each row's own utterance. */
+  takenRaw: tf.Tensor2D;
+  reward: tf.Tensor1D;
+  done: tf.Tensor1D;
+  negatives: tf.Tensor2D | undefined;
+};
+
+export type Batch = {
+  states: tf.Tensor2D;
+  candidates: tf.Tensor2D;
+  /** One-hot [rows, candidates]: which candidate each row took. */
+  taken: tf.Tensor2D;
+  labels: Int32Array;
+  values: ValueInputs | undefined;
+};
+
+export type BatchOptions = { batchSize: number; inputDropout: number; negatives: number; values: boolean };
+
+/** Inverted dropout on a dense batch: zero each feature with probability p, scale the rest by 1/(1 − p). */
+export const dropFeatures = (dense: Float32Array, p: number, rng: Rng): Float32Array => {
+  if (p <= 0) return dense;
+  const keep = 1 / (1 - p);
+  for (let i = 0; i < dense.length; i += 1) if (dense[i] !== 0) dense[i] = rng.next() < p ? 0 : (dense[i] ?? 0) * keep;
+  return dense;
+};
+
+export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, dimension: number, rng: Rng): Batch => {
+  const rows = Array.from({ length: options.batchSize }, () => rng.int(0, data.actions.length - 1));
+  const candidateIds: number[] = [];
+  const position = new Map<number, number>();
+  const labels = Int32Array.from(rows, (row) => {
+    const id = data.actions[row] ?? 0;
+    if (!position.has(id)) position.set(id, candidateIds.push(id) - 1);
+    return position.get(id) ?? 0;
+  });
+  // A softmax needs two candidates; a batch whose rows all took one utterance gets a second.
+  if (candidateIds.length < 2) candidateIds.push(data.library.length > 1 ? ((candidateIds[0] ?? 0) + 1) % data.library.length : (candidateIds[0] ?? 0));
+  const negativeIds = options.negatives > 0 ? Array.from({ length: options.negatives }, () => rng.int(0, data.library.length - 1)) : [];
+  const pick = (ids: readonly number[]) => ids.map((id) => data.libraryRows[id] as SparseVector);
+  const tensor = (vectors: readonly SparseVector[], dropout = 0) => tf.tensor2d(dropFeatures(densify(vectors, dimension), dropout, rng), [vectors.length, dimension]);
+  const batch: Batch = {
+    states: tensor(rows.map((row) => data.states[row] as SparseVector), options.inputDropout),
+    candidates: tensor(pick(candidateIds)),
+    taken: tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), candidateIds.length), 'float32') as tf.Tensor2D,
+    labels,
+    values: undefined,
+  };
+  if (!options.values) return batch;
+  batch.values = {
+    next: tensor(rows.map((row) => data.next[row] as SparseVector)),
+    takenRaw: tensor(pick(rows.map((row) => data.actions[row] ?? 0))),
+    reward: tf.tensor1d(Float32Array.from(rows, (row) => data.reward[row] ?? 0)),
+    done: tf.tensor1d(Float32Array.from(rows, (row) => data.done[row] ?? 1)),
+    negatives: negativeIds.length > 0 ? tensor(pick(negativeIds)) : undefined,
+  };
+  return batch;
+};
+
+export const disposeBatch = (batch: Batch): void => {
+  tf.dispose([batch.states, batch.candidates, batch.taken]);
+  if (batch.values !== undefined) tf.dispose(Object.values(batch.values).filter((tensor) => tensor !== undefined));
+};
