@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScriptedServer } from '../../test/support/scripted-llm-server.ts';
 import type { ScriptedServer } from '../../test/support/scripted-llm-server.ts';
 import type { Dialogue } from '../data/dialogue.ts';
-import { createHashedEmbedder, densify } from '../embed/hashed.ts';
+import { createHashedEmbedder } from '../embed/hashed.ts';
 import { createLlmClient } from '../llm/client.ts';
 import type { LlmClient } from '../llm/client.ts';
 import { parseModelRef } from '../llm/model-ref.ts';
@@ -19,6 +19,7 @@ import { createCheckpointAgent, EmbedderMismatchError } from './checkpoint-agent
 import { createPromptedAgent } from './prompted.ts';
 import { createLlmProposer } from './proposals.ts';
 import { ProposalError } from './value-agent.ts';
+import { sparseRows } from '../rl/sparse-layers.ts';
 
 const spec = taskSpecSchema.parse({
   name: 'toy',
@@ -72,8 +73,8 @@ afterAll(async () => {
 /** Q(s, a) and V(s) computed straight from the network, for one text: the check the agent must agree with. */
 const directQ = (turns: Turn[], text: string): { q: number; v: number } =>
   tf.tidy(() => {
-    const state = encodeStates(model.parameters, tf.tensor2d(densify([embedder.embedState(turns)], 256), [1, 256]));
-    const action = encodeActions(model.parameters, tf.tensor2d(densify([embedder.embedAction(text)], 256), [1, 256]));
+    const state = encodeStates(model.parameters, sparseRows([embedder.embedState(turns)], 256));
+    const action = encodeActions(model.parameters, sparseRows([embedder.embedAction(text)], 256));
     const q = tf.minimum(qValues(model.parameters, 'target-q1', state, action), qValues(model.parameters, 'target-q2', state, action));
     return { q: q.dataSync()[0] ?? NaN, v: values(model.parameters, state).dataSync()[0] ?? NaN };
   });

@@ -15,10 +15,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Embedder } from '../embed/hashed.ts';
-import { densify } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
 import { encodeActions, encodeStates, policyLogits, qValues, values } from '../rl/network.ts';
 import type { Encoded, Parameters } from '../rl/network.ts';
+import { selectRows, sparseRows } from '../rl/sparse-layers.ts';
 import type { Agent, AgentStep, AgentStepCandidate, Turn } from '../task/types.ts';
 
 /** Candidate replies for a conversation, e.g. k samples from an LLM. */
@@ -49,16 +49,12 @@ const distinct = (texts: readonly string[]): string[] => [...new Set(texts.map((
 type Scored = { prior: number[]; q?: number[]; v?: number };
 
 export const createValueAgent = (model: ActingModel, embedder: Embedder, options: ValueAgentOptions): Agent => {
-  const library = tf.tidy(() => {
-    const raw = tf.tensor2d(densify(model.library.map((text) => embedder.embedAction(text)), embedder.dimension), [model.library.length, embedder.dimension]);
-    const encoded = encodeActions(model.parameters, raw);
-    return { raw: tf.keep(encoded.raw), hidden: tf.keep(encoded.hidden) };
-  });
+  const library = encodeActions(model.parameters, sparseRows(model.library.map((text) => embedder.embedAction(text)), embedder.dimension));
   const k = Math.min(options.k, model.library.length);
   const advantage = options.policy === 'advantage';
 
   const encodeState = (turns: readonly Turn[]): Encoded =>
-    encodeStates(model.parameters, tf.tensor2d(densify([embedder.embedState(turns)], embedder.dimension), [1, embedder.dimension]));
+    encodeStates(model.parameters, sparseRows([embedder.embedState(turns)], embedder.dimension));
 
   /** Prior over the candidates (logits renormalised over them), and Q and V for ILQL. */
   const score = (state: Encoded, proposals: Encoded, logits: tf.Tensor): Scored => {
@@ -87,9 +83,9 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
       const logits = policyLogits(model.parameters, state, library);
       if (!advantage && options.reportCandidates !== true) return { best: tf.argMax(logits, 1).dataSync()[0] ?? 0, indices: undefined, scored: undefined };
       const top = tf.topk(logits, k);
-      const chosen = tf.reshape(top.indices, [-1]);
-      const proposals = { raw: tf.gather(library.raw, chosen), hidden: tf.gather(library.hidden, chosen) };
-      return { best: undefined, indices: Array.from(top.indices.dataSync()), scored: score(state, proposals, top.values) };
+      const indices = Array.from(top.indices.dataSync());
+      const proposals = { raw: selectRows(library.raw, indices), hidden: tf.gather(library.hidden, tf.reshape(top.indices, [-1])) };
+      return { best: undefined, indices, scored: score(state, proposals, top.values) };
     });
     if (result.indices === undefined || result.scored === undefined) return { text: model.library[result.best ?? 0] ?? '' };
     return rank(result.indices.map((index) => model.library[index] ?? ''), result.scored, 'library');
@@ -102,8 +98,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
     }
     const scored = tf.tidy(() => {
       const state = encodeState(turns);
-      const raw = tf.tensor2d(densify(texts.map((text) => embedder.embedAction(text)), embedder.dimension), [texts.length, embedder.dimension]);
-      const proposals = encodeActions(model.parameters, raw);
+      const proposals = encodeActions(model.parameters, sparseRows(texts.map((text) => embedder.embedAction(text)), embedder.dimension));
       return score(state, proposals, policyLogits(model.parameters, state, proposals));
     });
     return rank(texts, scored, 'llm');
@@ -111,7 +106,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
 
   return {
     name: options.name,
-    dispose: () => tf.dispose([library.raw, library.hidden]),
+    dispose: () => library.hidden.dispose(),
     act: async (turns: readonly Turn[]) => (options.propose === undefined ? fromLibrary(turns) : fromProposals(turns, options.propose)),
   };
 };

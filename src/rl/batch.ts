@@ -1,6 +1,6 @@
 /**
  * Training data as the networks read it: every transition embedded once up front, then each
- * step a random batch turned into dense input tensors. A batch's candidates are the distinct
+ * step a random batch of sparse feature rows. A batch's candidates are the distinct
  * utterances its rows took, so the behaviour model's softmax runs over them.
  *
  * @example
@@ -11,10 +11,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dialogue } from '../data/dialogue.ts';
 import { toTransitions } from '../data/transitions.ts';
-import { densify } from '../embed/hashed.ts';
 import type { Embedder, SparseVector } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
 import type { Rng } from '../util/rng.ts';
+import { dropSparse, sparseRows } from './sparse-layers.ts';
+import type { SparseRows } from './sparse-layers.ts';
 
 export class EmptyTrainingSetError extends ReverieError {
   override readonly name = 'EmptyTrainingSetError';
@@ -49,17 +50,17 @@ export type PreparedTransitions = ReturnType<typeof prepareTransitions>;
 
 /** What ILQL's value losses read besides the behaviour model's inputs. */
 export type ValueInputs = {
-  next: tf.Tensor2D;
+  next: SparseRows;
   /** Raw features of each row's own utterance. */
-  takenRaw: tf.Tensor2D;
+  takenRaw: SparseRows;
   reward: tf.Tensor1D;
   done: tf.Tensor1D;
-  negatives: tf.Tensor2D | undefined;
+  negatives: SparseRows | undefined;
 };
 
 export type Batch = {
-  states: tf.Tensor2D;
-  candidates: tf.Tensor2D;
+  states: SparseRows;
+  candidates: SparseRows;
   /** One-hot [rows, candidates]: which candidate each row took. */
   taken: tf.Tensor2D;
   labels: Int32Array;
@@ -67,14 +68,6 @@ export type Batch = {
 };
 
 export type BatchOptions = { batchSize: number; inputDropout: number; negatives: number; values: boolean };
-
-/** Inverted dropout on a dense batch: zero each feature with probability p, scale the rest by 1/(1 − p). */
-export const dropFeatures = (dense: Float32Array, p: number, rng: Rng): Float32Array => {
-  if (p <= 0) return dense;
-  const keep = 1 / (1 - p);
-  for (let i = 0; i < dense.length; i += 1) if (dense[i] !== 0) dense[i] = rng.next() < p ? 0 : (dense[i] ?? 0) * keep;
-  return dense;
-};
 
 export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, dimension: number, rng: Rng): Batch => {
   const rows = Array.from({ length: options.batchSize }, () => rng.int(0, data.actions.length - 1));
@@ -89,26 +82,25 @@ export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, di
   if (candidateIds.length < 2) candidateIds.push(data.library.length > 1 ? ((candidateIds[0] ?? 0) + 1) % data.library.length : (candidateIds[0] ?? 0));
   const negativeIds = options.negatives > 0 ? Array.from({ length: options.negatives }, () => rng.int(0, data.library.length - 1)) : [];
   const pick = (ids: readonly number[]) => ids.map((id) => data.libraryRows[id] as SparseVector);
-  const tensor = (vectors: readonly SparseVector[], dropout = 0) => tf.tensor2d(dropFeatures(densify(vectors, dimension), dropout, rng), [vectors.length, dimension]);
+  const rowsOf = (vectors: readonly SparseVector[]) => sparseRows(vectors, dimension);
   const batch: Batch = {
-    states: tensor(rows.map((row) => data.states[row] as SparseVector), options.inputDropout),
-    candidates: tensor(pick(candidateIds)),
+    states: dropSparse(rowsOf(rows.map((row) => data.states[row] as SparseVector)), options.inputDropout, rng),
+    candidates: rowsOf(pick(candidateIds)),
     taken: tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), candidateIds.length), 'float32') as tf.Tensor2D,
     labels,
     values: undefined,
   };
   if (!options.values) return batch;
   batch.values = {
-    next: tensor(rows.map((row) => data.next[row] as SparseVector)),
-    takenRaw: tensor(pick(rows.map((row) => data.actions[row] ?? 0))),
+    next: rowsOf(rows.map((row) => data.next[row] as SparseVector)),
+    takenRaw: rowsOf(pick(rows.map((row) => data.actions[row] ?? 0))),
     reward: tf.tensor1d(Float32Array.from(rows, (row) => data.reward[row] ?? 0)),
     done: tf.tensor1d(Float32Array.from(rows, (row) => data.done[row] ?? 1)),
-    negatives: negativeIds.length > 0 ? tensor(pick(negativeIds)) : undefined,
+    negatives: negativeIds.length > 0 ? rowsOf(pick(negativeIds)) : undefined,
   };
   return batch;
 };
 
 export const disposeBatch = (batch: Batch): void => {
-  tf.dispose([batch.states, batch.candidates, batch.taken]);
-  if (batch.values !== undefined) tf.dispose(Object.values(batch.values).filter((tensor) => tensor !== undefined));
+  tf.dispose([batch.taken, ...(batch.values === undefined ? [] : [batch.values.reward, batch.values.done])]);
 };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dialogue } from '../data/dialogue.ts';
-import { createHashedEmbedder, densify } from '../embed/hashed.ts';
+import { createHashedEmbedder } from '../embed/hashed.ts';
 import type { Embedder } from '../embed/hashed.ts';
 import { imagineDialogue } from '../imagine/offline.ts';
 import { loadTravelTask } from '../tasks/travel/index.ts';
@@ -19,6 +19,7 @@ import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 import type { NamedTensor } from './safetensors.ts';
 import { defaultTrainOptions, train } from './train.ts';
 import type { TrainedModel } from './train.ts';
+import { sparseRows } from './sparse-layers.ts';
 
 let dir: string;
 let saved: string;
@@ -67,9 +68,9 @@ const rejection = async (promise: Promise<unknown>): Promise<CheckpointError> =>
 const outputs = (parameters: Parameters): Record<string, number[]> =>
   tf.tidy(() => {
     const stateRows = dialogues.slice(0, 5).map((dialogue) => embedder.embedState(dialogue.turns.slice(0, 1)));
-    const states = encodeStates(parameters, tf.tensor2d(densify(stateRows, 64), [stateRows.length, 64]));
+    const states = encodeStates(parameters, sparseRows(stateRows, 64));
     const actionRows = model.library.map((text) => embedder.embedAction(text));
-    const actions = encodeActions(parameters, tf.tensor2d(densify(actionRows, 64), [actionRows.length, 64]));
+    const actions = encodeActions(parameters, sparseRows(actionRows, 64));
     const out: Record<string, number[]> = {
       policy: Array.from(policyLogits(parameters, states, actions).dataSync()),
       v: Array.from(values(parameters, states).dataSync()),

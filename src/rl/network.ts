@@ -15,8 +15,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/rng.ts';
 import { polyakAverage } from './flat-adam.ts';
-import { inputLinear, wideProduct } from './input-layers.ts';
 import { glorotUniform, linear } from './linear.ts';
+import { sparseLinear, sparseWidePaired, sparseWideProduct } from './sparse-layers.ts';
+import type { SparseRows } from './sparse-layers.ts';
 
 export type NetworkShape = { inputDimension: number; hidden: number };
 export type QHead = 'q1' | 'q2' | 'target-q1' | 'target-q2';
@@ -25,7 +26,7 @@ export type Parameters = Map<string, tf.Variable>;
 const qHeadShapes = (h: number, d: number): Record<string, number[]> => ({ ws: [h, h], wa: [h, h], wp: [h, h], b: [h], w: [h, 1], c: [1], wide: [d] });
 
 /** Raw hashed features and their encoding, for a batch of states or of actions. */
-export type Encoded = { raw: tf.Tensor2D; hidden: tf.Tensor2D };
+export type Encoded = { raw: SparseRows; hidden: tf.Tensor2D };
 
 export const parameterShapes = ({ inputDimension: d, hidden: h }: NetworkShape): Map<string, number[]> => {
   const shapes = new Map<string, number[]>();
@@ -69,19 +70,19 @@ const get = (parameters: Parameters, name: string): tf.Variable => {
 const as2d = (parameters: Parameters, name: string) => get(parameters, name) as tf.Tensor as tf.Tensor2D;
 const as1d = (parameters: Parameters, name: string) => get(parameters, name) as tf.Tensor as tf.Tensor1D;
 
-const encode = (parameters: Parameters, encoder: string, x: tf.Tensor2D): tf.Tensor2D =>
-  linear(tf.relu(inputLinear(x, as2d(parameters, `${encoder}.w1`), as1d(parameters, `${encoder}.b1`))), as2d(parameters, `${encoder}.w2`), as1d(parameters, `${encoder}.b2`));
+const encode = (parameters: Parameters, encoder: string, x: SparseRows): tf.Tensor2D =>
+  linear(tf.relu(sparseLinear(x, as2d(parameters, `${encoder}.w1`), as1d(parameters, `${encoder}.b1`))), as2d(parameters, `${encoder}.w2`), as1d(parameters, `${encoder}.b2`));
 
-export const encodeStates = (parameters: Parameters, raw: tf.Tensor2D): Encoded => ({ raw, hidden: encode(parameters, 'state', raw) });
-export const encodeActions = (parameters: Parameters, raw: tf.Tensor2D): Encoded => ({ raw, hidden: encode(parameters, 'action', raw) });
+export const encodeStates = (parameters: Parameters, raw: SparseRows): Encoded => ({ raw, hidden: encode(parameters, 'state', raw) });
+export const encodeActions = (parameters: Parameters, raw: SparseRows): Encoded => ({ raw, hidden: encode(parameters, 'action', raw) });
 
 /** Σ_d u_d x_s[d] x_a[d] for aligned rows: [B]. */
 const widePaired = (parameters: Parameters, name: string, states: Encoded, actions: Encoded): tf.Tensor1D =>
-  tf.sum(tf.mul(tf.mul(states.raw, actions.raw), get(parameters, name)), 1) as tf.Tensor1D;
+  sparseWidePaired(states.raw, as1d(parameters, name), actions.raw);
 
 /** Σ_d u_d x_s[d] x_a[d] for every state and action: [B, A]. */
 const wideAll = (parameters: Parameters, name: string, states: Encoded, actions: Encoded): tf.Tensor2D =>
-  wideProduct(states.raw, as1d(parameters, name), actions.raw);
+  sparseWideProduct(states.raw, as1d(parameters, name), actions.raw);
 
 const readout = (parameters: Parameters, head: string, hidden: tf.Tensor2D): tf.Tensor1D =>
   tf.reshape(linear(tf.relu(hidden), as2d(parameters, `${head}.w`), as1d(parameters, `${head}.c`)), [-1]) as tf.Tensor1D;

@@ -3,14 +3,15 @@ import '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dialogue } from '../data/dialogue.ts';
-import { createHashedEmbedder, densify } from '../embed/hashed.ts';
+import { createHashedEmbedder } from '../embed/hashed.ts';
 import type { Embedder } from '../embed/hashed.ts';
 import type { Turn } from '../task/types.ts';
 import { createRng } from '../util/rng.ts';
 import { initBackend } from './backend.ts';
 import { encodeActions, encodeStates, qPaired } from './network.ts';
+import { sparseRows } from './sparse-layers.ts';
 import type { Parameters, QHead } from './network.ts';
-import { defaultTrainOptions, dropFeatures, EmptyTrainingSetError, train } from './train.ts';
+import { defaultTrainOptions, EmptyTrainingSetError, train } from './train.ts';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -39,50 +40,6 @@ const toyDialogues = (): Dialogue[] =>
 
 const bits = (parameters: Parameters): Map<string, number[]> =>
   new Map([...parameters].map(([name, variable]) => [name, Array.from(new Uint32Array(Float32Array.from(variable.dataSync() as Float32Array).buffer))]));
-
-describe('dropFeatures', () => {
-  it('returns the input unchanged when p = 0', () => {
-    const dense = Float32Array.from([0, 1.5, -2, 0, 3]);
-    const out = dropFeatures(dense, 0, createRng(1));
-    expect(out).toBe(dense);
-    expect(Array.from(out)).toEqual([0, 1.5, -2, 0, 3]);
-  });
-
-  it('keeps zeros at zero and scales every kept value by 1/(1 − p)', () => {
-    const input = Float32Array.from({ length: 400 }, (_, i) => (i % 3 === 0 ? 0 : (i % 7) - 3.25));
-    const out = dropFeatures(Float32Array.from(input), 0.25, createRng(7));
-    let kept = 0;
-    input.forEach((x, i) => {
-      const y = out[i];
-      if (x === 0) expect(y).toBe(0);
-      else if (y !== 0) {
-        kept += 1;
-        expect(y).toBe(Math.fround(x / 0.75));
-      }
-    });
-    expect(kept).toBeGreaterThan(0);
-  });
-
-  it('drops a share close to p of the non-zero features', () => {
-    fc.assert(
-      fc.property(fc.double({ min: 0.05, max: 0.9, noNaN: true }), fc.integer({ min: 0, max: 1_000_000 }), (p, seed) => {
-        const n = 20_000;
-        const out = dropFeatures(new Float32Array(n).fill(1), p, createRng(seed));
-        const dropped = out.reduce((count, x) => count + (x === 0 ? 1 : 0), 0);
-        // Eight standard deviations of a binomial share at n = 20000 is under 0.03.
-        expect(Math.abs(dropped / n - p)).toBeLessThan(0.03);
-        const kept = out.find((x) => x !== 0);
-        if (kept !== undefined) expect(kept).toBeCloseTo(1 / (1 - p), 4);
-      }),
-      { seed: 42, numRuns: 30 },
-    );
-  });
-
-  it('is deterministic for a given rng seed', () => {
-    const input = Float32Array.from({ length: 100 }, (_, i) => i + 1);
-    expect(Array.from(dropFeatures(Float32Array.from(input), 0.5, createRng(3)))).toEqual(Array.from(dropFeatures(Float32Array.from(input), 0.5, createRng(3))));
-  });
-});
 
 describe('train', () => {
   const embedder: Embedder = createHashedEmbedder({ dimension: 64 });
@@ -153,8 +110,8 @@ describe('ILQL on a toy dataset', () => {
       tf.tidy(() => {
         const states = pairs.map(({ liked }) => embedder.embedState([opening(liked)]));
         const actions = pairs.map(({ offered }) => embedder.embedAction(reply(offered)));
-        const s = encodeStates(model.parameters, tf.tensor2d(densify(states, 256), [pairs.length, 256]));
-        const a = encodeActions(model.parameters, tf.tensor2d(densify(actions, 256), [pairs.length, 256]));
+        const s = encodeStates(model.parameters, sparseRows(states, 256));
+        const a = encodeActions(model.parameters, sparseRows(actions, 256));
         return Array.from(qPaired(model.parameters, head, s, a).dataSync());
       });
     const target = q('target-q1').map((value, i) => Math.min(value, q('target-q2')[i] ?? Number.NaN));

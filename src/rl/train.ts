@@ -24,7 +24,7 @@ import type { Parameters } from './network.ts';
 
 export type Algorithm = 'ilql' | 'bc' | 'fbc';
 
-export { dropFeatures, EmptyTrainingSetError } from './batch.ts';
+export { EmptyTrainingSetError } from './batch.ts';
 
 export type TrainOptions = {
   algorithm: Algorithm;

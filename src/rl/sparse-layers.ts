@@ -1,0 +1,148 @@
+/**
+ * The layers that read hashed features, from sparse rows. A state has about 50 non-zero
+ * features out of 1,024 and an utterance about 15. The wide terms only ever touch features a
+ * state and an utterance share, a few per pair, so they are loops over the non-zeros; the
+ * first layers are dense products (faster on WASM at this density) fed from the sparse rows.
+ * All are custom-gradient ops, so they sit in tf's tape like any other op; features are data,
+ * so only the weights get gradients.
+ *
+ * @example
+ * const rows = sparseRows(vectors, 1024);
+ * const hidden = sparseLinear(rows, w1, b1);                 // [rows, hidden]
+ * const scores = sparseWideProduct(rows, u, candidates);     // [rows, candidates]: Σ_d u_d x_d y_d
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { SparseVector } from '../embed/hashed.ts';
+import type { Rng } from '../util/rng.ts';
+import { LinearShapeError } from './linear.ts';
+
+/** Sparse rows in compressed-row form: row r holds entries offsets[r] … offsets[r + 1] − 1. */
+export type SparseRows = { count: number; dimension: number; offsets: Int32Array; indices: Int32Array; values: Float32Array };
+
+export const sparseRows = (vectors: readonly SparseVector[], dimension: number): SparseRows => {
+  const offsets = new Int32Array(vectors.length + 1);
+  vectors.forEach((vector, row) => (offsets[row + 1] = (offsets[row] as number) + vector.indices.length));
+  const total = offsets[vectors.length] as number;
+  const indices = new Int32Array(total);
+  const values = new Float32Array(total);
+  vectors.forEach((vector, row) => {
+    vector.indices.forEach((index) => {
+      if (index < 0 || index >= dimension) throw new LinearShapeError(`sparse feature ${index} is outside the input width ${dimension}`, { hint: 'Embed with the dimension the network was built for.' });
+    });
+    indices.set(vector.indices, offsets[row]);
+    values.set(vector.values, offsets[row]);
+  });
+  return { count: vectors.length, dimension, offsets, indices, values };
+};
+
+/** The rows at `positions`, in that order. */
+export const selectRows = (rows: SparseRows, positions: readonly number[]): SparseRows => {
+  const offsets = new Int32Array(positions.length + 1);
+  positions.forEach((row, i) => (offsets[i + 1] = (offsets[i] as number) + (rows.offsets[row + 1] as number) - (rows.offsets[row] as number)));
+  const indices = new Int32Array(offsets[positions.length] as number);
+  const values = new Float32Array(indices.length);
+  positions.forEach((row, i) => {
+    indices.set(rows.indices.subarray(rows.offsets[row], rows.offsets[row + 1]), offsets[i]);
+    values.set(rows.values.subarray(rows.offsets[row], rows.offsets[row + 1]), offsets[i]);
+  });
+  return { count: positions.length, dimension: rows.dimension, offsets, indices, values };
+};
+
+/** Inverted dropout: each stored feature is zeroed with probability p and the rest scaled by 1/(1 − p). */
+export const dropSparse = (rows: SparseRows, p: number, rng: Rng): SparseRows => {
+  if (p <= 0) return rows;
+  const keep = 1 / (1 - p);
+  return { ...rows, values: rows.values.map((value) => (rng.next() < p ? 0 : value * keep)) };
+};
+
+const checkWidth = (what: string, rows: SparseRows, width: number): void => {
+  if (rows.dimension !== width) {
+    throw new LinearShapeError(`${what}: rows of ${rows.dimension} features do not fit a weight of ${width} rows`, { hint: 'Embed with the dimension the network was built for.' });
+  }
+};
+
+/** Row-major dense copy of the rows ([rows, d]), or of their transpose ([d, rows]). */
+export const denseRows = (x: SparseRows, transposed = false): Float32Array => {
+  const dense = new Float32Array(x.count * x.dimension);
+  for (let row = 0; row < x.count; row += 1) {
+    for (let entry = x.offsets[row] as number; entry < (x.offsets[row + 1] as number); entry += 1) {
+      const column = x.indices[entry] as number;
+      dense[transposed ? column * x.count + row : row * x.dimension + column] = x.values[entry] as number;
+    }
+  }
+  return dense;
+};
+
+/**
+ * x·w + b for sparse x: [rows, out]. Differentiable in w and b. The products themselves run
+ * dense: at 50 non-zeros a row, the WASM backend's SIMD product beats a JS loop over the
+ * non-zeros (0.6 ms against 0.95 ms for [128, 1,024]·[1,024, 64]). What the sparse form saves
+ * is the rest: the gradient for x, and the transpose of x, which is written directly here.
+ */
+export function sparseLinear(x: SparseRows, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  const [inputs, width] = w.shape;
+  checkWidth('sparseLinear', x, inputs);
+  if (b.rank !== 1 || b.shape[0] !== width) throw new LinearShapeError(`sparseLinear: bias [${b.shape}] does not match ${width} outputs`, { hint: 'The bias needs one entry per output column of w.' });
+  const op = tf.customGrad(((weights: tf.Tensor2D, bias: tf.Tensor1D) => ({
+    value: tf.add(tf.matMul(tf.tensor2d(denseRows(x), [x.count, inputs]), weights), bias),
+    gradFunc: (dy: tf.Tensor) => [tf.matMul(tf.tensor2d(denseRows(x, true), [inputs, x.count]), dy as tf.Tensor2D), tf.sum(dy, 0)],
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(w, b) as tf.Tensor2D;
+}
+
+/**
+ * For every pair (i, j) — all of them, or i = j when paired — and every feature d that x[i] and
+ * y[j] share: forward, out[i, j] += u[d]·x[i, d]·y[j, d]; backward, du[d] += g[i, j]·x[i, d]·y[j, d].
+ * One dense scratch copy of x[i] at a time makes each lookup O(1).
+ */
+function sharedFeatures(x: SparseRows, y: SparseRows, paired: boolean, cells: Float32Array, weights: Float32Array, backward: boolean): void {
+  const scratch = new Float32Array(x.dimension);
+  const columns = paired ? 1 : y.count;
+  for (let i = 0; i < x.count; i += 1) {
+    const start = x.offsets[i] as number;
+    const end = x.offsets[i + 1] as number;
+    for (let e = start; e < end; e += 1) scratch[x.indices[e] as number] = x.values[e] as number;
+    const first = paired ? i : 0;
+    const last = paired ? i + 1 : y.count;
+    for (let j = first; j < last; j += 1) {
+      const cell = paired ? i : i * columns + j;
+      let sum = 0;
+      const g = backward ? (cells[cell] as number) : 0;
+      for (let e = y.offsets[j] as number; e < (y.offsets[j + 1] as number); e += 1) {
+        const d = y.indices[e] as number;
+        const product = (scratch[d] as number) * (y.values[e] as number);
+        if (product === 0) continue;
+        if (backward) weights[d] = (weights[d] as number) + g * product;
+        else sum += (weights[d] as number) * product;
+      }
+      if (!backward) cells[cell] = sum;
+    }
+    for (let e = start; e < end; e += 1) scratch[x.indices[e] as number] = 0;
+  }
+}
+
+const wide = (x: SparseRows, u: tf.Tensor1D, y: SparseRows, paired: boolean): tf.Tensor => {
+  checkWidth('wide product', x, u.shape[0]);
+  checkWidth('wide product', y, u.shape[0]);
+  if (paired && x.count !== y.count) throw new LinearShapeError(`paired wide product: ${x.count} rows against ${y.count}`, { hint: 'Pair each state with exactly one action.' });
+  const shape = paired ? [x.count] : [x.count, y.count];
+  const op = tf.customGrad(((weights: tf.Tensor1D) => {
+    const out = new Float32Array(paired ? x.count : x.count * y.count);
+    sharedFeatures(x, y, paired, out, weights.dataSync() as Float32Array, false);
+    return {
+      value: tf.tensor(out, shape),
+      gradFunc: (dy: tf.Tensor) => {
+        const du = new Float32Array(x.dimension);
+        sharedFeatures(x, y, paired, dy.dataSync() as Float32Array, du, true);
+        return tf.tensor1d(du);
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(u);
+};
+
+/** Σ_d u_d x[i, d] y[j, d] for every row i of x and j of y: [x rows, y rows]. Differentiable in u. */
+export const sparseWideProduct = (x: SparseRows, u: tf.Tensor1D, y: SparseRows): tf.Tensor2D => wide(x, u, y, false) as tf.Tensor2D;
+
+/** Σ_d u_d x[i, d] y[i, d] for aligned rows: [rows]. Differentiable in u. */
+export const sparseWidePaired = (x: SparseRows, u: tf.Tensor1D, y: SparseRows): tf.Tensor1D => wide(x, u, y, true) as tf.Tensor1D;
