@@ -3,7 +3,7 @@ import '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.ts';
-import { conservativeLoss, crossEntropy, expectileLoss, squaredError, stopGradient, tdTarget } from './losses.ts';
+import { conservativeLoss, crossEntropy, expectileLoss, logSumExpRows, squaredError, stopGradient, tdTarget } from './losses.ts';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -127,6 +127,31 @@ describe('crossEntropy', () => {
     const gradient = tf.grad((logits: tf.Tensor) => crossEntropy(logits as tf.Tensor2D, Int32Array.from([0])));
     const p = 1 / (1 + Math.exp(-2));
     closeTo(values(gradient(tf.tensor2d([[2, 0]]))), [p - 1, 1 - p]);
+  });
+});
+
+describe('logSumExpRows', () => {
+  it('matches tf.logSumExp and its softmax gradient, also for logits far from zero', () => {
+    const row = fc.array(fc.double({ min: -200, max: 200, noNaN: true }), { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 1000 }), (rows, seed) => {
+        const width = rows[0]?.length ?? 1;
+        const x = rows.map((r) => Array.from({ length: width }, (_, j) => r[j % r.length] ?? 0));
+        const dy = x.map((_, i) => ((seed + i) % 5) - 2);
+        const input = tf.tensor2d(x);
+        const upstream = tf.tensor1d(dy);
+        closeTo(values(logSumExpRows(input)), values(tf.logSumExp(input, 1)), 3);
+        const ours = tf.grad((t: tf.Tensor) => logSumExpRows(t as tf.Tensor2D))(input, upstream);
+        const theirs = tf.grad((t: tf.Tensor) => tf.logSumExp(t, 1))(input, upstream);
+        closeTo(values(ours), values(theirs), 4);
+        tf.dispose([input, upstream]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('is log 2 + 1000 for the row [1000, 1000]', () => {
+    expect(scalar(logSumExpRows(tf.tensor2d([[1000, 1000]])))).toBeCloseTo(1000 + Math.log(2), 3);
   });
 });
 
