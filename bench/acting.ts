@@ -59,7 +59,7 @@ export const benchActing = async (dialogues: readonly Dialogue[], embedder: Embe
   for (const k of options.ks) {
     const acting: ValueAgentOptions = { name: 'ilql', policy: 'advantage', k, beta: options.beta };
     const agent = createValueAgent(ilql, embedder, acting);
-    rows.push({ name: `ilql k=${k}`, values: { ...(await latency(`ilql k=${k}`, agent, states, options.runs)), library: ilql.library.length } });
+    rows.push({ name: `ilql k=${k}, library (embeddings cached)`, values: { ...(await latency(`ilql k=${k}`, agent, states, options.runs)), library: ilql.library.length } });
   }
   // What the value function adds on top of an LLM's k proposals: the proposer answers at once
   // with k replies (distinct from call to call), so only embedding and scoring them is timed.
@@ -70,7 +70,7 @@ export const benchActing = async (dialogues: readonly Dialogue[], embedder: Embe
       return Array.from({ length: k }, (_, i) => `${ilql.library[(call * k + i) % ilql.library.length]} (${call})`);
     };
     const agent = createValueAgent(ilql, embedder, { name: 'ilql', policy: 'advantage', k, beta: options.beta, propose });
-    rows.push({ name: `ilql on k=${k} LLM proposals`, values: await latency(`ilql on k=${k} LLM proposals`, agent, states, options.runs) });
+    rows.push({ name: `ilql k=${k}, LLM proposals (embedded per call)`, values: await latency(`ilql on k=${k} LLM proposals`, agent, states, options.runs) });
   }
   disposeModel(ilql);
   const bc = await trainFor(dialogues, embedder, 'bc', options.trainSteps);

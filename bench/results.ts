@@ -30,6 +30,7 @@ export const topics: Record<TopicId, Topic> = {
     columns: [
       { key: 'msPerStep', label: 'ms/step', digits: 2 },
       { key: 'transitionsPerSecond', label: 'transitions/s', digits: 0 },
+      { key: 'trainSeconds', label: 'full training (s)', digits: 1 },
       { key: 'peakRssMB', label: 'peak RSS (MB)', digits: 0 },
       { key: 'ilqlOverBc', label: 'ILQL ÷ BC', digits: 2 },
       { key: 'oursOverTorch', label: 'ours ÷ PyTorch (time/step)', digits: 2 },

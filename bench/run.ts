@@ -36,8 +36,9 @@ const usage = `usage: node --import tsx bench/run.ts [options]
                      (default all but quality, which runs the whole demo per task and seed)
   --seeds LIST       training seeds of the quality topic (default 1,2,3)
   --runs N           timed runs per figure, after one warm-up (default 5)
-  --dialogues N      imagined travel dialogues to train on (default 5000, quick 1000)
+  --dialogues N      imagined travel dialogues to train on (default 10000, quick 1000)
   --steps N          training steps per timed run (default 200, quick 20)
+  --full-runs N      whole default-length trainings timed per algorithm (default 1, quick 0)
   --episodes N       simulated episodes per timed run (default 2000, quick 200)
   --calls N          act calls per timed run (default 500, quick 100)
   --act-steps N      training steps of the models that act (default 200, quick 20)
@@ -46,8 +47,8 @@ const usage = `usage: node --import tsx bench/run.ts [options]
   --help             show this text`;
 
 const sizes = {
-  full: { dialogues: 5000, steps: 200, episodes: 2000, calls: 500, actSteps: 200, llmCalls: 1000, llmDialogues: 200 },
-  quick: { dialogues: 1000, steps: 20, episodes: 200, calls: 100, actSteps: 20, llmCalls: 200, llmDialogues: 40 },
+  full: { dialogues: 10000, fullRuns: 1, steps: 200, episodes: 2000, calls: 500, actSteps: 200, llmCalls: 1000, llmDialogues: 200 },
+  quick: { dialogues: 1000, fullRuns: 0, steps: 20, episodes: 200, calls: 100, actSteps: 20, llmCalls: 200, llmDialogues: 40 },
 };
 
 const allTopics: readonly TopicId[] = ['training', 'flops', 'simulation', 'acting', 'imagination', 'quality'];
@@ -79,6 +80,7 @@ const parseFlags = (argv: readonly string[]) => {
       runs: { type: 'string' },
       dialogues: { type: 'string' },
       steps: { type: 'string' },
+      'full-runs': { type: 'string' },
       episodes: { type: 'string' },
       calls: { type: 'string' },
       'act-steps': { type: 'string' },
@@ -101,6 +103,7 @@ const parseFlags = (argv: readonly string[]) => {
     runs: count('--runs', values.runs, 5),
     dialogues: count('--dialogues', values.dialogues, base.dialogues),
     steps: count('--steps', values.steps, base.steps),
+    fullRuns: values['full-runs'] === '0' ? 0 : count('--full-runs', values['full-runs'], base.fullRuns),
     episodes: count('--episodes', values.episodes, base.episodes),
     calls: count('--calls', values.calls, base.calls),
     actSteps: count('--act-steps', values['act-steps'], base.actSteps),
@@ -137,7 +140,7 @@ const main = async (): Promise<void> => {
     results[id] = rows;
     process.stdout.write(`${topicTable(id, rows)}\n\n`);
   };
-  if (flags.topics.includes('training')) report('training', await benchTraining(dialogues, embedder, { steps: settings.steps, runs: settings.runs }));
+  if (flags.topics.includes('training')) report('training', await benchTraining(dialogues, embedder, { steps: settings.steps, runs: settings.runs, fullRuns: settings.fullRuns }));
   if (flags.topics.includes('flops')) report('flops', await benchFlops({ runs: settings.runs, batch: defaultTrainOptions.batchSize, input: dimension, hidden: defaultTrainOptions.hidden }));
   if (flags.topics.includes('simulation')) report('simulation', await benchSimulation(task, { episodes: settings.episodes, runs: settings.runs }));
   if (flags.topics.includes('acting')) {
