@@ -86,7 +86,7 @@ export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, di
   const batch: Batch = {
     states: dropSparse(rowsOf(rows.map((row) => data.states[row] as SparseVector)), options.inputDropout, rng),
     candidates: rowsOf(pick(candidateIds)),
-    taken: tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), candidateIds.length), 'float32') as tf.Tensor2D,
+    taken: tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), candidateIds.length), 'float32') as tf.Tensor2D),
     labels,
     values: undefined,
   };

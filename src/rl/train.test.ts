@@ -61,6 +61,17 @@ describe('train', () => {
     expect(model.stats).toMatchObject({ dialogues: 200, transitions: 200 });
   });
 
+  it.each(['bc', 'ilql'] as const)('%s leaves no tensor behind, however many steps it runs', async (algorithm) => {
+    const tensorsAfter = async (steps: number) => {
+      const before = tf.memory().numTensors;
+      const model = await train(toyDialogues(), embedder, { ...small, algorithm, steps, cqlWeight: 0.5 });
+      for (const variable of model.parameters.values()) variable.dispose();
+      return tf.memory().numTensors - before;
+    };
+    await tensorsAfter(2);
+    expect(await tensorsAfter(30)).toBe(await tensorsAfter(3));
+  });
+
   it('keeps only successful dialogues for filtered BC', async () => {
     const model = await train(toyDialogues(), embedder, { ...small, algorithm: 'fbc' });
     expect(model.stats).toMatchObject({ dialogues: 100, transitions: 100 });
