@@ -20,7 +20,7 @@
  * parts.total; // qWeight·td + valueWeight·value + cqlWeight·cql + lmWeight·lm
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { stopGradient } from '../rl/losses.ts';
+import { logSumExpRows, stopGradient } from '../rl/losses.ts';
 
 export type IlqlLossOptions = {
   /** Discount per token step; successors across a user turn are one step away. */
@@ -106,9 +106,12 @@ export function expectileValueLoss(v: tf.Tensor1D, targetQTaken: tf.Tensor1D, ma
   });
 }
 
-/** Masked mean of logsumexp(row) − row[token]: cross-entropy with integer labels. */
+/**
+ * Masked mean of logsumexp(row) − row[token]: cross-entropy with integer labels. logSumExpRows,
+ * not tf.logSumExp, whose gradient takes a slow WASM path (a quarter of a token BC step).
+ */
 export function crossEntropyLoss(logits: tf.Tensor2D, tokens: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => maskedMean(tf.sub(tf.logSumExp(logits, 1), pickTaken(logits, tokens)), mask));
+  return tf.tidy(() => maskedMean(tf.sub(logSumExpRows(logits), pickTaken(logits, tokens)), mask));
 }
 
 /** CQL over the vocabulary for one head: pushes Q down on tokens the data did not take. */
