@@ -1,8 +1,10 @@
 /**
  * Imagination overhead: what the LLM layer and the imagination engine cost on top of the model.
  * Against a scripted OpenAI-compatible server on loopback: calls/s and ms per call when the
- * server answers at once (everything measured is our overhead plus loopback HTTP), dialogues/s
- * of the whole engine, and achieved ÷ ideal throughput when every reply takes a fixed 200 ms.
+ * server answers at once, beside a bare `fetch` of the same requests in the same run (loopback
+ * HTTP and the server's own work, with no client library), so the difference is our overhead;
+ * dialogues/s of the whole engine; and achieved ÷ ideal throughput when every reply takes a
+ * fixed 200 ms.
  *
  * @example
  * const rows = await benchImagination({ calls: 500, dialogues: 200, runs: 5 });
@@ -51,15 +53,32 @@ const timeCalls = async (baseURL: string, calls: number, concurrency: number): P
   return (performance.now() - started) / 1000;
 };
 
+/** The same requests by bare `fetch`, `concurrency` workers each sending its next when the last returns. */
+const timeFetches = async (baseURL: string, calls: number, concurrency: number): Promise<number> => {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < calls) {
+        const index = next++;
+        const body = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: `request ${index}` }], seed: index });
+        const response = await fetch(`${baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        await response.json();
+      }
+    }),
+  );
+  return (performance.now() - started) / 1000;
+};
+
 export const benchImagination = async (options: ImaginationBenchOptions): Promise<ResultRow[]> => {
   const rows: ResultRow[] = [];
   await withServer('plain', 0, async (baseURL) => {
     for (const concurrency of [1, 16]) {
-      const samples = await repeat(options.runs, `${options.calls} calls to an instant server, concurrency ${concurrency}`, async () => {
-        const seconds = await timeCalls(baseURL, options.calls, concurrency);
-        return { callsPerSecond: options.calls / seconds, msPerCall: (seconds * 1000) / options.calls };
-      });
-      rows.push({ name: `LLM calls, instant server, concurrency ${concurrency}`, values: medianOf(samples) });
+      const per = (seconds: number) => ({ callsPerSecond: options.calls / seconds, msPerCall: (seconds * 1000) / options.calls });
+      const bare = medianOf(await repeat(options.runs, `${options.calls} bare fetches to an instant server, concurrency ${concurrency}`, async () => per(await timeFetches(baseURL, options.calls, concurrency))));
+      const ours = medianOf(await repeat(options.runs, `${options.calls} calls to an instant server, concurrency ${concurrency}`, async () => per(await timeCalls(baseURL, options.calls, concurrency))));
+      rows.push({ name: `bare fetch (baseline), instant server, concurrency ${concurrency}`, values: bare });
+      rows.push({ name: `LLM calls, instant server, concurrency ${concurrency}`, values: { ...ours, overheadMs: (ours.msPerCall ?? NaN) - (bare.msPerCall ?? NaN) } });
     }
   });
   const spec = await resolveTaskSpec('instruction');
@@ -80,8 +99,11 @@ export const benchImagination = async (options: ImaginationBenchOptions): Promis
   });
   await withServer('plain', options.latencyMs, async (baseURL) => {
     for (const concurrency of options.concurrencies) {
-      // Ten waves: long enough that start-up and the last wave's stragglers weigh little.
-      const calls = concurrency * 10;
+      // Twenty waves: the first wave leaves in a burst that the client and the server each work
+      // through one request at a time (about 0.5 ms apiece), a one-off delay of some 60 ms at
+      // concurrency 64 that a long imagination run does not see again; over twenty waves it weighs
+      // about 1.5%, over ten twice that.
+      const calls = concurrency * 20;
       const ideal = (calls / concurrency) * (options.latencyMs / 1000);
       const samples = await repeat(options.runs, `${calls} calls, ${options.latencyMs} ms latency, concurrency ${concurrency}`, async () => {
         const seconds = await timeCalls(baseURL, calls, concurrency);

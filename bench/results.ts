@@ -67,6 +67,7 @@ export const topics: Record<TopicId, Topic> = {
     columns: [
       { key: 'callsPerSecond', label: 'LLM calls/s', digits: 0 },
       { key: 'msPerCall', label: 'ms/call', digits: 3 },
+      { key: 'overheadMs', label: 'ms/call over bare fetch', digits: 3 },
       { key: 'dialoguesPerSecond', label: 'dialogues/s', digits: 1 },
       { key: 'achievedOverIdeal', label: 'achieved ÷ ideal', digits: 3 },
     ],
