@@ -70,11 +70,21 @@ const get = (parameters: Parameters, name: string): tf.Variable => {
 const as2d = (parameters: Parameters, name: string) => get(parameters, name) as tf.Tensor as tf.Tensor2D;
 const as1d = (parameters: Parameters, name: string) => get(parameters, name) as tf.Tensor as tf.Tensor1D;
 
-const encode = (parameters: Parameters, encoder: string, x: SparseRows): tf.Tensor2D =>
-  linear(tf.relu(sparseLinear(x, as2d(parameters, `${encoder}.w1`), as1d(parameters, `${encoder}.b1`))), as2d(parameters, `${encoder}.w2`), as1d(parameters, `${encoder}.b2`));
+type Encoder = 'state' | 'action';
 
-export const encodeStates = (parameters: Parameters, raw: SparseRows): Encoded => ({ raw, hidden: encode(parameters, 'state', raw) });
-export const encodeActions = (parameters: Parameters, raw: SparseRows): Encoded => ({ raw, hidden: encode(parameters, 'action', raw) });
+/**
+ * An encoder's first layer, x·W₁ + b₁: the only product over the 1,024 hashed features. Training
+ * computes it once per step outside the gradient tape and hands it to the encoders inside it.
+ */
+export const firstLayer = (parameters: Parameters, encoder: Encoder, x: SparseRows, known?: tf.Tensor2D): tf.Tensor2D =>
+  sparseLinear(x, as2d(parameters, `${encoder}.w1`), as1d(parameters, `${encoder}.b1`), known);
+
+const encode = (parameters: Parameters, encoder: Encoder, x: SparseRows, known?: tf.Tensor2D): tf.Tensor2D =>
+  linear(tf.relu(firstLayer(parameters, encoder, x, known)), as2d(parameters, `${encoder}.w2`), as1d(parameters, `${encoder}.b2`));
+
+/** `known`: this batch's first layer, computed earlier with the current weights (see firstLayer). */
+export const encodeStates = (parameters: Parameters, raw: SparseRows, known?: tf.Tensor2D): Encoded => ({ raw, hidden: encode(parameters, 'state', raw, known) });
+export const encodeActions = (parameters: Parameters, raw: SparseRows, known?: tf.Tensor2D): Encoded => ({ raw, hidden: encode(parameters, 'action', raw, known) });
 
 /** Σ_d u_d x_s[d] x_a[d] for aligned rows: [B]. */
 const widePaired = (parameters: Parameters, name: string, states: Encoded, actions: Encoded): tf.Tensor1D =>

@@ -80,6 +80,25 @@ describe('sparse layers match their dense definitions', () => {
     );
   });
 
+  it('sparseLinear with a known product returns it and still gives the gradients of w and b', () => {
+    tf.tidy(() => {
+      const rows = sparseRows([{ indices: Int32Array.from([0, 2]), values: Float32Array.from([1, 2]) }, { indices: Int32Array.from([1]), values: Float32Array.from([3]) }], 3);
+      const w = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
+      const b = tf.tensor1d([0.5, -0.5]);
+      const known = sparseLinear(rows, w, b);
+      expect(read(known)).toEqual([11.5, 13.5, 9.5, 11.5]);
+      const marked = tf.tensor2d([7, 7, 7, 7], [2, 2]);
+      expect(read(sparseLinear(rows, w, b, marked))).toEqual([7, 7, 7, 7]);
+      const upstream = tf.tensor2d([1, 0, 0, 2], [2, 2]);
+      const withKnown = tf.grads((wt, bt) => sparseLinear(rows, wt as tf.Tensor2D, bt as tf.Tensor1D, known))([w, b], upstream);
+      const without = tf.grads((wt, bt) => sparseLinear(rows, wt as tf.Tensor2D, bt as tf.Tensor1D))([w, b], upstream);
+      expect(read(withKnown[0] as tf.Tensor)).toEqual(read(without[0] as tf.Tensor));
+      expect(read(withKnown[0] as tf.Tensor)).toEqual([1, 0, 0, 6, 2, 0]);
+      expect(read(withKnown[1] as tf.Tensor)).toEqual([1, 2]);
+      expect(() => sparseLinear(rows, w, b, tf.zeros([3, 2]))).toThrow(/known product/);
+    });
+  });
+
   it('sparseWideProduct: (x ⊙ u)·yᵀ and the gradient of u', () => {
     const problem = fc.tuple(rowsOf({ min: 1, max: 4 }), rowsOf({ min: 1, max: 5 })).chain(([x, y]) => fc.record({ x: fc.constant(x), y: fc.constant(y), u: weights(dimension), dy: weights(x.length * y.length) }));
     fc.assert(

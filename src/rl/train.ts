@@ -15,11 +15,11 @@ import { createProgress } from '../util/progress.ts';
 import { createRng } from '../util/rng.ts';
 import { initBackend } from './backend.ts';
 import { disposeBatch, prepareTransitions, sampleBatch } from './batch.ts';
-import type { Batch, ValueInputs } from './batch.ts';
+import type { Batch } from './batch.ts';
 import { createFlatAdam } from './flat-adam.ts';
 import { linear } from './linear.ts';
 import { conservativeLoss, crossEntropy, expectileLoss, squaredError, tdTarget } from './losses.ts';
-import { encodeActions, encodeStates, initialParameters, isTargetParameter, policyLogits, polyakUpdate, qPaired, qValues, values } from './network.ts';
+import { encodeActions, encodeStates, firstLayer, initialParameters, isTargetParameter, policyLogits, polyakUpdate, qPaired, qValues, values } from './network.ts';
 import type { Parameters } from './network.ts';
 
 export type Algorithm = 'ilql' | 'bc' | 'fbc';
@@ -85,23 +85,33 @@ export type TrainedModel = {
   stats: { dialogues: number; transitions: number; seconds: number; stepsPerSecond: number };
 };
 
-/** The regression targets of one batch, computed outside the gradient tape: they are constants of the step. */
-const valueTargets = (parameters: Parameters, batch: Batch, inputs: ValueInputs, options: TrainOptions) =>
+/**
+ * What a step needs that is constant during it, computed outside the gradient tape: the
+ * regression targets, and the first layers of the batch's states and candidates, which the
+ * encoders inside the tape then reuse rather than recompute.
+ */
+const stepConstants = (parameters: Parameters, batch: Batch, options: TrainOptions) =>
   tf.tidy(() => {
-    const states = encodeStates(parameters, batch.states);
-    const actions = { raw: inputs.takenRaw, hidden: linear(batch.taken, encodeActions(parameters, batch.candidates).hidden) };
-    return {
+    const stateLayer = firstLayer(parameters, 'state', batch.states);
+    const candidateLayer = firstLayer(parameters, 'action', batch.candidates);
+    const inputs = batch.values;
+    if (inputs === undefined) return { stateLayer, candidateLayer, targets: undefined };
+    const states = encodeStates(parameters, batch.states, stateLayer);
+    const actions = { raw: inputs.takenRaw, hidden: linear(batch.taken, encodeActions(parameters, batch.candidates, candidateLayer).hidden) };
+    const targets = {
       targetQ: tf.minimum(qPaired(parameters, 'target-q1', states, actions), qPaired(parameters, 'target-q2', states, actions)) as tf.Tensor1D,
       td: tdTarget(inputs.reward, inputs.done, values(parameters, encodeStates(parameters, inputs.next)), options.gamma),
     };
+    return { stateLayer, candidateLayer, targets };
   });
 
-type Targets = ReturnType<typeof valueTargets>;
+type StepConstants = ReturnType<typeof stepConstants>;
 
 /** The losses of one batch; without value inputs, just the behaviour model's cross-entropy. */
-const batchLosses = (parameters: Parameters, batch: Batch, targets: Targets | undefined, options: TrainOptions): Record<string, tf.Scalar> => {
-  const states = encodeStates(parameters, batch.states);
-  const candidates = encodeActions(parameters, batch.candidates);
+const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConstants, options: TrainOptions): Record<string, tf.Scalar> => {
+  const states = encodeStates(parameters, batch.states, constants.stateLayer);
+  const candidates = encodeActions(parameters, batch.candidates, constants.candidateLayer);
+  const targets = constants.targets;
   const policy = crossEntropy(policyLogits(parameters, states, candidates), batch.labels);
   const inputs = batch.values;
   if (inputs === undefined || targets === undefined) return { policy };
@@ -158,10 +168,10 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
   const batchRng = rng.fork('batches');
   for (let step = 1; step <= options.steps; step += 1) {
     const batch = sampleBatch(data, { ...options, negatives: options.cqlWeight > 0 ? options.negatives : 0, values: !policyOnly }, embedder.dimension, batchRng);
-    const targets = batch.values === undefined ? undefined : valueTargets(parameters, batch, batch.values, options);
+    const constants = stepConstants(parameters, batch, options);
     let parts: Record<string, number> = {};
     const { value: cost, grads } = tf.variableGrads(() => {
-      const losses = batchLosses(parameters, batch, targets, options);
+      const losses = batchLosses(parameters, batch, constants, options);
       const total = policyOnly
         ? (losses.policy as tf.Scalar)
         : tf.addN([losses.td, losses.value, tf.mul(losses.policy as tf.Scalar, options.policyWeight), ...(losses.cql === undefined ? [] : [tf.mul(losses.cql, options.cqlWeight)])] as tf.Tensor[]);
@@ -169,7 +179,7 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
       return total as tf.Scalar;
     }, trainable);
     optimizer.apply(grads);
-    tf.dispose([cost, ...Object.values(grads), ...(targets === undefined ? [] : [targets.targetQ, targets.td])]);
+    tf.dispose([cost, ...Object.values(grads), constants.stateLayer, constants.candidateLayer, ...(constants.targets === undefined ? [] : [constants.targets.targetQ, constants.targets.td])]);
     disposeBatch(batch);
     if (!policyOnly) polyakUpdate(parameters, options.polyak);
     if (Object.keys(parts).length > 0) {
