@@ -50,6 +50,8 @@ export const topics: Record<TopicId, Topic> = {
     columns: [
       { key: 'episodesPerSecond', label: 'episodes/s', digits: 0 },
       { key: 'agentTurnsPerEpisode', label: 'agent turns/episode', digits: 2 },
+      { key: 'demoSeconds', label: 'wall time (s)', digits: 1 },
+      { key: 'peakRssMB', label: 'peak RSS (MB)', digits: 0 },
     ],
   },
   acting: {

@@ -16,6 +16,7 @@ import { createHashedEmbedder } from '../src/embed/hashed.ts';
 import { imagineDialogue } from '../src/imagine/offline.ts';
 import { initBackend } from '../src/rl/backend.ts';
 import { defaultTrainOptions } from '../src/rl/train.ts';
+import { builtInTaskNames, loadBuiltInTask } from '../src/task/registry.ts';
 import { loadTravelTask } from '../src/tasks/travel/index.ts';
 import { benchActing } from './acting.ts';
 import { benchFlops } from './flops.ts';
@@ -24,7 +25,7 @@ import { benchQuality } from './quality.ts';
 import { compareTables, gitCommit, loadResults, machineInfo, topicTable, writeResults } from './results.ts';
 import type { BenchResults, ResultRow, TopicId } from './results.ts';
 import { note } from './sampling.ts';
-import { benchSimulation } from './simulation.ts';
+import { benchDemo, benchSimulation } from './simulation.ts';
 import { benchTraining } from './training.ts';
 
 const usage = `usage: node --import tsx bench/run.ts [options]
@@ -40,6 +41,7 @@ const usage = `usage: node --import tsx bench/run.ts [options]
   --steps N          training steps per timed run (default 200, quick 20)
   --full-runs N      whole default-length trainings timed per algorithm (default 1, quick 0)
   --episodes N       simulated episodes per timed run (default 2000, quick 200)
+  --demo-runs N      whole default demos timed, in fresh folders (default 1, quick 0)
   --calls N          act calls per timed run (default 500, quick 100)
   --act-steps N      training steps of the models that act (default 200, quick 20)
   --llm-calls N      LLM calls per timed run against an instant scripted server (default 1000, quick 200)
@@ -47,8 +49,8 @@ const usage = `usage: node --import tsx bench/run.ts [options]
   --help             show this text`;
 
 const sizes = {
-  full: { dialogues: 10000, fullRuns: 1, steps: 200, episodes: 2000, calls: 500, actSteps: 200, llmCalls: 1000, llmDialogues: 200 },
-  quick: { dialogues: 1000, fullRuns: 0, steps: 20, episodes: 200, calls: 100, actSteps: 20, llmCalls: 200, llmDialogues: 40 },
+  full: { dialogues: 10000, fullRuns: 1, demoRuns: 1, steps: 200, episodes: 2000, calls: 500, actSteps: 200, llmCalls: 1000, llmDialogues: 200 },
+  quick: { dialogues: 1000, fullRuns: 0, demoRuns: 0, steps: 20, episodes: 200, calls: 100, actSteps: 20, llmCalls: 200, llmDialogues: 40 },
 };
 
 const allTopics: readonly TopicId[] = ['training', 'flops', 'simulation', 'acting', 'imagination', 'quality'];
@@ -81,6 +83,7 @@ const parseFlags = (argv: readonly string[]) => {
       dialogues: { type: 'string' },
       steps: { type: 'string' },
       'full-runs': { type: 'string' },
+      'demo-runs': { type: 'string' },
       episodes: { type: 'string' },
       calls: { type: 'string' },
       'act-steps': { type: 'string' },
@@ -104,6 +107,7 @@ const parseFlags = (argv: readonly string[]) => {
     dialogues: count('--dialogues', values.dialogues, base.dialogues),
     steps: count('--steps', values.steps, base.steps),
     fullRuns: values['full-runs'] === '0' ? 0 : count('--full-runs', values['full-runs'], base.fullRuns),
+    demoRuns: values['demo-runs'] === '0' ? 0 : count('--demo-runs', values['demo-runs'], base.demoRuns),
     episodes: count('--episodes', values.episodes, base.episodes),
     calls: count('--calls', values.calls, base.calls),
     actSteps: count('--act-steps', values['act-steps'], base.actSteps),
@@ -131,7 +135,6 @@ const main = async (): Promise<void> => {
   const backend = await initBackend();
   note(`backend ${backend}; ${settings.runs} timed runs per figure after one warm-up${settings.quick ? ' (quick sizes)' : ''}`);
   const started = performance.now();
-  const task = await loadTravelTask();
   const embedder = createHashedEmbedder({ dimension });
   const needsData = flags.topics.includes('training') || flags.topics.includes('acting');
   const dialogues = needsData ? await imagine(settings.dialogues) : [];
@@ -142,7 +145,11 @@ const main = async (): Promise<void> => {
   };
   if (flags.topics.includes('training')) report('training', await benchTraining(dialogues, embedder, { steps: settings.steps, runs: settings.runs, fullRuns: settings.fullRuns }));
   if (flags.topics.includes('flops')) report('flops', await benchFlops({ runs: settings.runs, batch: defaultTrainOptions.batchSize, input: dimension, hidden: defaultTrainOptions.hidden }));
-  if (flags.topics.includes('simulation')) report('simulation', await benchSimulation(task, { episodes: settings.episodes, runs: settings.runs }));
+  if (flags.topics.includes('simulation')) {
+    const tasks = await Promise.all(builtInTaskNames().map(async (name) => [name, await loadBuiltInTask(name)] as const));
+    const rows = await benchSimulation(tasks, { episodes: settings.episodes, runs: settings.runs });
+    report('simulation', settings.demoRuns > 0 ? [...rows, ...(await benchDemo({ runs: settings.demoRuns }))] : rows);
+  }
   if (flags.topics.includes('acting')) {
     report('acting', await benchActing(dialogues, embedder, { trainSteps: settings.actSteps, calls: settings.calls, runs: settings.runs, beta, ks }));
   }
