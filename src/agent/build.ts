@@ -1,8 +1,9 @@
 /**
  * Builds the agent a person talks with (`reverie chat`) or a server exposes (`reverie serve`)
  * from a spec: the task's scripted agents (`naive`, `oracle`, `behaviour`), `prompted` (an LLM
- * with the task's role and goal) or `NAME=CHECKPOINT_DIR`. A checkpoint agent chooses among an
- * LLM's proposals when an LLM is given, and among the data's utterances otherwise.
+ * with the task's role and goal) or `NAME=CHECKPOINT_DIR`. An utterance-level checkpoint agent
+ * chooses among an LLM's proposals when an LLM is given, and among the data's utterances
+ * otherwise; a token-level checkpoint (a folder with reverie.json) writes its replies itself.
  *
  * @example
  * const built = await buildAgent(parseAgentChoice('ilql=runs/demo/checkpoints/ilql'), { spec, simulator, k: 16, beta: 4 });
@@ -16,6 +17,8 @@ import type { TaskSpec } from '../task/spec.ts';
 import type { AgentFactory, TaskSimulator } from '../task/types.ts';
 import { createCheckpointAgent, resolveActing } from './checkpoint-agent.ts';
 import { createPromptedAgent } from './prompted.ts';
+import { isTokenCheckpoint } from '../token/checkpoint.ts';
+import { loadTokenAgent } from './token-agent.ts';
 import { createLlmProposer } from './proposals.ts';
 
 export type BuildContext = {
@@ -23,7 +26,7 @@ export type BuildContext = {
   /** The task's simulator, for built-in tasks; scripted agents need it. */
   simulator?: TaskSimulator<unknown>;
   llm?: LlmClient;
-  /** Default: the checkpoint's acting.json, else 16 and 4. */
+  /** Default: the checkpoint's acting.json, else 16 and 4; for a token checkpoint, the top-k and β of decoding. */
   k?: number | undefined;
   beta?: number | undefined;
   temperature?: number;
@@ -48,6 +51,16 @@ const needLlm = (what: string): AgentSpecError =>
 
 export const buildAgent = async (choice: AgentSpec, context: BuildContext): Promise<BuiltAgent> => {
   const { spec, llm } = context;
+  if (choice.checkpoint !== undefined && (await isTokenCheckpoint(choice.checkpoint))) {
+    const loaded = await loadTokenAgent(choice.checkpoint, {
+      name: choice.name,
+      task: spec.name,
+      k: context.k,
+      beta: context.beta,
+      decoding: { reportAdvantages: context.reportCandidates === true },
+    });
+    return { name: choice.name, factory: loaded.factory, needsPersona: false, description: loaded.description, dispose: loaded.dispose };
+  }
   if (choice.checkpoint !== undefined) {
     const checkpoint = await loadCheckpoint(choice.checkpoint, { task: spec.name });
     const { k, beta } = resolveActing(checkpoint, context);

@@ -1,16 +1,18 @@
 /**
  * Names the agents a command can evaluate: the task's scripted ones (`naive`, `oracle`,
  * `behaviour`) and trained ones from a checkpoint folder (`ilql=run/checkpoints/ilql`; the
- * checkpoint says whether it is ILQL, BC or filtered BC).
+ * checkpoint says whether it is ILQL, BC or filtered BC, utterance- or token-level).
  *
  * @example
  * const factory = await createAgentFactory(task, parseAgentSpec('ilql=run/checkpoints/ilql'), { k: 16, beta: 4 });
  */
 import { ReverieError } from '../errors.ts';
 import { createCheckpointAgent } from '../agent/checkpoint-agent.ts';
+import { loadTokenAgent } from '../agent/token-agent.ts';
 import { behaviourMixture } from '../eval/evaluate.ts';
 import { loadCheckpoint } from '../rl/checkpoint.ts';
 import type { LoadedCheckpoint } from '../rl/checkpoint.ts';
+import { isTokenCheckpoint } from '../token/checkpoint.ts';
 import type { AgentFactory, TaskSimulator } from '../task/types.ts';
 
 export type AgentSpec = { name: string; checkpoint?: string };
@@ -45,6 +47,10 @@ export const checkpointAgentFactory = <P>(name: string, checkpoint: LoadedCheckp
 };
 
 export const createAgentFactory = async <P>(task: TaskSimulator<P>, spec: AgentSpec, acting: ActingOptions): Promise<AgentFactory<P>> => {
+  if (spec.checkpoint !== undefined && (await isTokenCheckpoint(spec.checkpoint))) {
+    // Lives as long as the command: one evaluation, then the process exits.
+    return (await loadTokenAgent(spec.checkpoint, { name: spec.name, task: task.spec.name, k: acting.k, beta: acting.beta })).factory;
+  }
   if (spec.checkpoint !== undefined) {
     return checkpointAgentFactory(spec.name, await loadCheckpoint(spec.checkpoint, { task: task.spec.name }), acting);
   }

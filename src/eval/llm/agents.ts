@@ -12,11 +12,13 @@
  */
 import type { LlmClient } from '../../llm/client.ts';
 import { agentMessages, cleanReply } from '../../agent/prompt.ts';
+import { loadTokenAgent } from '../../agent/token-agent.ts';
 import type { PromptedKind } from '../../agent/prompt.ts';
 import type { StoredPersona } from '../../imagine/llm/persona-step.ts';
 import { AgentSpecError, checkpointAgentFactory, parseAgentSpec } from '../../pipeline/agents.ts';
 import type { ActingOptions } from '../../pipeline/agents.ts';
 import { loadCheckpoint } from '../../rl/checkpoint.ts';
+import { isTokenCheckpoint } from '../../token/checkpoint.ts';
 import type { TaskSpec } from '../../task/spec.ts';
 import type { AgentFactory, Turn } from '../../task/types.ts';
 
@@ -55,6 +57,10 @@ export type LlmEvalAgent = { spec: LlmAgentSpec; factoryFor(client: LlmClient): 
 
 export const createLlmEvalAgent = async (spec: LlmAgentSpec, task: TaskSpec, options: { temperature: number; acting: ActingOptions }): Promise<LlmEvalAgent> => {
   if ('kind' in spec) return { spec, factoryFor: (client) => llmAgentFactory(client, task, spec.kind, options) };
+  if (await isTokenCheckpoint(spec.checkpoint)) {
+    const { factory } = await loadTokenAgent(spec.checkpoint, { name: spec.name, task: task.name, ...options.acting });
+    return { spec, factoryFor: () => factory };
+  }
   const factory = checkpointAgentFactory<StoredPersona>(spec.name, await loadCheckpoint(spec.checkpoint, { task: task.name }), options.acting);
   return { spec, factoryFor: () => factory };
 };
