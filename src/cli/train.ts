@@ -1,71 +1,156 @@
 /**
- * `reverie train`: ILQL, BC or filtered BC on a JSONL dataset, saved as a checkpoint folder.
+ * `reverie train`: ILQL, BC or filtered BC on a JSONL dataset, saved as a checkpoint folder;
+ * `--algorithm token-ilql|token-bc` trains the token-level variant on a GPT-2-architecture LM
+ * instead (see src/token), resumable from its last save in the same --out folder.
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { readJsonl } from '../data/jsonl.ts';
 import { dialogueSchema } from '../data/dialogue.ts';
+import type { Dialogue } from '../data/dialogue.ts';
 import { createHashedEmbedder } from '../embed/hashed.ts';
 import { saveCheckpoint } from '../rl/checkpoint.ts';
 import { defaultTrainOptions, train } from '../rl/train.ts';
 import type { Algorithm } from '../rl/train.ts';
 import { ReverieError } from '../errors.ts';
+import { disposeTokenModel } from '../token/model.ts';
+import { defaultTokenTrainOptions, tokenAlgorithms, tokenTrainOptions } from '../token/train-options.ts';
+import type { TokenAlgorithm } from '../token/train-options.ts';
+import { trainTokenModel } from '../token/trainer.ts';
 import { integer, nonNegativeNumber, positiveInteger } from './options.ts';
 
-const algorithm = (value: string): Algorithm => {
-  if (value === 'ilql' || value === 'bc' || value === 'fbc') return value;
-  throw new InvalidArgumentError(`--algorithm must be ilql, bc or fbc, got "${value}"`);
+const algorithms = ['ilql', 'bc', 'fbc', ...tokenAlgorithms] as const;
+
+const algorithm = (value: string): Algorithm | TokenAlgorithm => {
+  if ((algorithms as readonly string[]).includes(value)) return value as Algorithm | TokenAlgorithm;
+  throw new InvalidArgumentError(`--algorithm must be one of ${algorithms.join(', ')}, got "${value}"`);
 };
+
+const isTokenAlgorithm = (value: string): value is TokenAlgorithm => (tokenAlgorithms as readonly string[]).includes(value);
 
 type TrainFlags = {
   data: string;
-  algorithm: Algorithm;
+  algorithm: Algorithm | TokenAlgorithm;
   out: string;
-  steps: number;
-  batchSize: number;
+  steps?: number;
+  batchSize?: number;
   hidden: number;
-  learningRate: number;
-  cqlWeight: number;
+  learningRate?: number;
+  cqlWeight?: number;
   inputDropout: number;
-  expectile: number;
-  gamma: number;
+  expectile?: number;
+  gamma?: number;
   dimension: number;
-  seed: number;
+  seed?: number;
+  layers: number;
+  embd: number;
+  heads: number;
+  vocabSize: number;
+  maxLength: number;
+  headWidth?: number;
+  init?: string;
+  saveEvery: number;
+  sharedTrunk?: boolean;
+};
+
+const readDialogues = async (file: string): Promise<{ dialogues: Dialogue[]; task: string; version: number }> => {
+  const dialogues = await readJsonl(file, dialogueSchema);
+  const tasks = [...new Set(dialogues.map((dialogue) => dialogue.task))];
+  if (tasks.length !== 1) throw new ReverieError(`${file} holds dialogues of ${tasks.length === 0 ? 'no task' : `several tasks (${tasks.join(', ')})`}`, { hint: 'Train on a dataset of one task.' });
+  const version = typeof dialogues[0]?.meta.taskVersion === 'number' ? dialogues[0].meta.taskVersion : 1;
+  return { dialogues, task: tasks[0] ?? '', version };
+};
+
+const trainUtterance = async (flags: TrainFlags, algorithm: Algorithm): Promise<void> => {
+  const d = defaultTrainOptions;
+  const { dialogues, task, version } = await readDialogues(flags.data);
+  const embedder = createHashedEmbedder({ dimension: flags.dimension });
+  const options = {
+    ...d,
+    algorithm,
+    steps: flags.steps ?? d.steps,
+    batchSize: flags.batchSize ?? d.batchSize,
+    hidden: flags.hidden,
+    learningRate: flags.learningRate ?? d.learningRate,
+    cqlWeight: flags.cqlWeight ?? d.cqlWeight,
+    inputDropout: flags.inputDropout,
+    expectile: flags.expectile ?? d.expectile,
+    gamma: flags.gamma ?? d.gamma,
+    seed: flags.seed ?? d.seed,
+  };
+  const model = await train(dialogues, embedder, options, { progress: process.stderr });
+  await saveCheckpoint(flags.out, model, { task, taskVersion: version, embedder: embedder.config });
+  const last = model.history.at(-1)?.losses ?? {};
+  process.stdout.write(
+    `${algorithm}: ${model.stats.dialogues} dialogues, ${model.stats.transitions} transitions, ${model.library.length} distinct utterances\n` +
+      `${options.steps} steps in ${model.stats.seconds.toFixed(1)} s (${model.stats.stepsPerSecond.toFixed(1)} steps/s); final losses ${Object.entries(last).map(([name, value]) => `${name} ${value.toFixed(3)}`).join(', ')}\n` +
+      `checkpoint → ${flags.out}\n`,
+  );
+};
+
+const trainToken = async (flags: TrainFlags, algorithm: TokenAlgorithm): Promise<void> => {
+  const d = defaultTokenTrainOptions;
+  const { dialogues, task, version } = await readDialogues(flags.data);
+  const options = tokenTrainOptions(
+    {
+      algorithm,
+      steps: flags.steps ?? d.steps,
+      batchSize: flags.batchSize ?? d.batchSize,
+      learningRate: flags.learningRate ?? d.learningRate,
+      seed: flags.seed ?? d.seed,
+      saveEvery: flags.saveEvery,
+      ...(flags.init === undefined ? {} : { init: flags.init }),
+      model: { layers: flags.layers, embd: flags.embd, heads: flags.heads, vocabSize: flags.vocabSize, maxLength: flags.maxLength, ...(flags.headWidth === undefined ? {} : { headWidth: flags.headWidth }) },
+      ilql: {
+        cqlWeight: flags.cqlWeight ?? d.ilql.cqlWeight,
+        tau: flags.expectile ?? d.ilql.tau,
+        gamma: flags.gamma ?? d.ilql.gamma,
+        detachHeads: flags.sharedTrunk !== true,
+      },
+    },
+    'reverie train',
+  );
+  const { model, info, resumedFrom } = await trainTokenModel(dialogues, options, { task, taskVersion: version, out: flags.out }, { progress: process.stderr });
+  disposeTokenModel(model);
+  const { training, data } = info;
+  const size = `${training.parameters.lm.toLocaleString('en')} LM parameters${training.parameters.heads > 0 ? ` + ${training.parameters.heads.toLocaleString('en')} in the Q/V heads` : ''}`;
+  process.stdout.write(
+    `${algorithm}: ${info.data.dialogues} dialogues, ${data.tokens} tokens (${data.actions} agent tokens); ${size}\n` +
+      `${resumedFrom === undefined ? '' : `resumed at step ${resumedFrom}; `}${training.steps} steps in ${training.seconds.toFixed(1)} s of training (${Math.round(training.tokensPerSecond)} tokens/s on ${training.backend}); final losses ${Object.entries(training.losses).map(([name, value]) => `${name} ${value.toFixed(3)}`).join(', ')}\n` +
+      `checkpoint → ${flags.out}\n`,
+  );
 };
 
 export const registerTrain = (program: Command): void => {
   const d = defaultTrainOptions;
+  const t = defaultTokenTrainOptions;
   program
     .command('train')
-    .description('train ILQL (or BC / filtered BC) on imagined dialogues')
+    .description('train ILQL (or BC / filtered BC) on imagined dialogues; token-ilql / token-bc train the token-level variant on a small GPT-2')
     .requiredOption('--data <file>', 'dialogues.jsonl from `reverie imagine`')
-    .option('--algorithm <name>', 'ilql, bc or fbc', algorithm, d.algorithm)
-    .option('--out <dir>', 'checkpoint folder (model.safetensors + config.json)', 'runs/checkpoint')
-    .option('--steps <n>', 'gradient steps', positiveInteger('--steps'), d.steps)
-    .option('--batch-size <n>', 'transitions per step', positiveInteger('--batch-size'), d.batchSize)
-    .option('--hidden <n>', 'hidden width of every network', positiveInteger('--hidden'), d.hidden)
-    .option('--learning-rate <x>', 'Adam learning rate', nonNegativeNumber('--learning-rate'), d.learningRate)
-    .option('--cql-weight <x>', 'weight of the conservative term', nonNegativeNumber('--cql-weight'), d.cqlWeight)
-    .option('--input-dropout <x>', 'share of input features dropped while training', nonNegativeNumber('--input-dropout'), d.inputDropout)
-    .option('--expectile <x>', 'expectile τ of the V regression', nonNegativeNumber('--expectile'), d.expectile)
-    .option('--gamma <x>', 'discount γ', nonNegativeNumber('--gamma'), d.gamma)
-    .option('--dimension <n>', 'hashed embedding dimension', positiveInteger('--dimension'), 1024)
-    .option('--seed <n>', 'seed of initialisation and batches', integer('--seed'), d.seed)
+    .option('--algorithm <name>', `${algorithms.join(', ')}`, algorithm, d.algorithm)
+    .option('--out <dir>', 'checkpoint folder (model.safetensors + config.json; token models: a GPT-2 folder + ilql-heads.safetensors + reverie.json)', 'runs/checkpoint')
+    .option('--steps <n>', `gradient steps (default ${d.steps}; token: ${t.steps})`, positiveInteger('--steps'))
+    .option('--batch-size <n>', `transitions per step (default ${d.batchSize}; token: dialogues per step, ${t.batchSize})`, positiveInteger('--batch-size'))
+    .option('--learning-rate <x>', `Adam learning rate (default ${d.learningRate}; token: ${t.learningRate})`, nonNegativeNumber('--learning-rate'))
+    .option('--cql-weight <x>', `weight of the conservative term (default ${d.cqlWeight}; token: ${t.ilql.cqlWeight})`, nonNegativeNumber('--cql-weight'))
+    .option('--expectile <x>', `expectile τ of the V regression (default ${d.expectile})`, nonNegativeNumber('--expectile'))
+    .option('--gamma <x>', `discount γ (default ${d.gamma})`, nonNegativeNumber('--gamma'))
+    .option('--seed <n>', `seed of initialisation and batches (default ${d.seed})`, integer('--seed'))
+    .option('--hidden <n>', 'utterance level: hidden width of every network', positiveInteger('--hidden'), d.hidden)
+    .option('--input-dropout <x>', 'utterance level: share of input features dropped while training', nonNegativeNumber('--input-dropout'), d.inputDropout)
+    .option('--dimension <n>', 'utterance level: hashed embedding dimension', positiveInteger('--dimension'), 1024)
+    .option('--layers <n>', 'token level: transformer layers', positiveInteger('--layers'), t.model.layers)
+    .option('--embd <n>', 'token level: hidden size', positiveInteger('--embd'), t.model.embd)
+    .option('--heads <n>', 'token level: attention heads (must divide --embd)', positiveInteger('--heads'), t.model.heads)
+    .option('--vocab-size <n>', 'token level: ids of the BPE trained on the dialogues', positiveInteger('--vocab-size'), t.model.vocabSize)
+    .option('--max-length <n>', 'token level: longest token window (longer dialogues keep their end)', positiveInteger('--max-length'), t.model.maxLength)
+    .option('--head-width <n>', 'token level: hidden width of the Q and V heads (default: --embd)', positiveInteger('--head-width'))
+    .option('--init <dir>', 'token level: start from a pretrained GPT-2 folder (config.json, model.safetensors, vocab.json, merges.txt) instead of a fresh model and BPE')
+    .option('--save-every <n>', 'token level: save a resumable state every n steps (0: never); rerunning with the same --out resumes', integer('--save-every'), t.saveEvery)
+    .option('--shared-trunk', 'token level: let the TD, V and CQL losses train the transformer too, as the reference does (default: the heads read its hidden states under a stop-gradient)')
     .action(async (flags: TrainFlags) => {
-      const dialogues = await readJsonl(flags.data, dialogueSchema);
-      const tasks = [...new Set(dialogues.map((dialogue) => dialogue.task))];
-      if (tasks.length !== 1) throw new ReverieError(`${flags.data} holds dialogues of ${tasks.length === 0 ? 'no task' : `several tasks (${tasks.join(', ')})`}`, { hint: 'Train on a dataset of one task.' });
-      const embedder = createHashedEmbedder({ dimension: flags.dimension });
-      const options = { ...d, algorithm: flags.algorithm, steps: flags.steps, batchSize: flags.batchSize, hidden: flags.hidden, learningRate: flags.learningRate, cqlWeight: flags.cqlWeight, inputDropout: flags.inputDropout, expectile: flags.expectile, gamma: flags.gamma, seed: flags.seed };
-      const model = await train(dialogues, embedder, options, { progress: process.stderr });
-      const task = tasks[0] ?? '';
-      const version = typeof dialogues[0]?.meta.taskVersion === 'number' ? dialogues[0].meta.taskVersion : 1;
-      await saveCheckpoint(flags.out, model, { task, taskVersion: version, embedder: embedder.config });
-      const last = model.history.at(-1)?.losses ?? {};
-      process.stdout.write(
-        `${flags.algorithm}: ${model.stats.dialogues} dialogues, ${model.stats.transitions} transitions, ${model.library.length} distinct utterances\n` +
-          `${options.steps} steps in ${model.stats.seconds.toFixed(1)} s (${model.stats.stepsPerSecond.toFixed(1)} steps/s); final losses ${Object.entries(last).map(([name, value]) => `${name} ${value.toFixed(3)}`).join(', ')}\n` +
-          `checkpoint → ${flags.out}\n`,
-      );
+      if (isTokenAlgorithm(flags.algorithm)) await trainToken(flags, flags.algorithm);
+      else await trainUtterance(flags, flags.algorithm);
     });
 };
