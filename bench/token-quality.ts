@@ -60,16 +60,17 @@ export type TokenQualityOptions = {
 
 export const defaultTokenQualityOptions: Omit<TokenQualityOptions, 'folder'> = {
   task: 'travel',
-  dialogues: 2000,
+  dialogues: 5000,
   seed: 1,
-  token: { steps: 600, batchSize: 16, learningRate: 3e-3, saveEvery: 100 },
+  // The defaults of `reverie train --algorithm token-*` (train-options.ts, where they are justified).
+  token: {},
   decoding: { topK: 10, temperature: 1, greedy: false },
-  tokenBetas: [0, 4, 16],
+  tokenBetas: [0, 4, 16, 64],
   utteranceSteps: defaultTrainOptions.steps,
   utteranceBetas: [0, 4, 16, 64],
   k: 16,
-  validationEpisodes: 150,
-  episodes: 300,
+  validationEpisodes: 200,
+  episodes: 500,
   evalSeed: 1000,
 };
 
@@ -257,9 +258,11 @@ const main = async (): Promise<void> => {
       folder: { type: 'string', default: 'bench/results/token-quality' },
       task: { type: 'string' },
       dialogues: { type: 'string' },
+      'utterance-steps': { type: 'string' },
       steps: { type: 'string' },
       'batch-size': { type: 'string' },
       'learning-rate': { type: 'string' },
+      gamma: { type: 'string' },
       layers: { type: 'string' },
       embd: { type: 'string' },
       heads: { type: 'string' },
@@ -283,7 +286,13 @@ const main = async (): Promise<void> => {
     folder: values.folder,
     task: values.task ?? d.task,
     dialogues: number(values.dialogues) ?? d.dialogues,
-    token: { ...d.token, ...token, model: model as TokenTrainOptionsInput['model'] },
+    utteranceSteps: number(values['utterance-steps']) ?? d.utteranceSteps,
+    token: {
+      ...d.token,
+      ...token,
+      model: model as TokenTrainOptionsInput['model'],
+      ...(values.gamma === undefined ? {} : { ilql: { gamma: Number(values.gamma) } }),
+    },
     decoding: { ...d.decoding, greedy: values.greedy ?? d.decoding.greedy },
     tokenBetas: values.betas === undefined ? d.tokenBetas : values.betas.split(',').map(Number),
     validationEpisodes: number(values['validation-episodes']) ?? d.validationEpisodes,
@@ -292,7 +301,7 @@ const main = async (): Promise<void> => {
   const started = performance.now();
   const rows = await benchTokenQuality(options);
   process.stdout.write(`${tokenQualityTable(rows)}\n\n${options.episodes} test episodes per agent (seed ${options.evalSeed}); wall time ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-  note(`settings ${JSON.stringify({ ...options, token: tokenTrainOptions({ ...options.token }) })}`);
+  note(`settings ${JSON.stringify({ ...options, token: tokenTrainOptions({ ...options.token, seed: options.seed }) })}`);
 };
 
 if (process.argv[1] !== undefined && import.meta.filename === resolve(process.argv[1])) {
