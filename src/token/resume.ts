@@ -19,6 +19,7 @@ import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { AdamState } from './adam.ts';
 import { loadTokenCheckpoint, saveTokenCheckpoint, TokenCheckpointError } from './checkpoint.ts';
 import type { TokenCheckpointInfo } from './checkpoint.ts';
+import { disposeTokenModel } from './model.ts';
 import type { TokenModel } from './model.ts';
 
 const resumeFolder = 'resume';
@@ -74,7 +75,15 @@ export async function loadResumeState(directory: string): Promise<ResumeState | 
   if (latest === undefined) return undefined;
   const folder = join(root, latest.folder);
   const { model, info } = await loadTokenCheckpoint(folder);
-  const file = join(folder, optimizerFile);
+  try {
+    return { model, info, adam: await readOptimizer(join(folder, optimizerFile), root), folder };
+  } catch (error) {
+    disposeTokenModel(model);
+    throw error;
+  }
+}
+
+async function readOptimizer(file: string, root: string): Promise<AdamState> {
   const bytes = await readFile(file);
   const { tensors, metadata } = decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
   const moments: AdamState['moments'] = new Map();
@@ -90,7 +99,7 @@ export async function loadResumeState(directory: string): Promise<ResumeState | 
   if (!Number.isInteger(step) || step < 0) {
     throw new TokenCheckpointError(`${file}: no optimizer step count in its metadata`, { hint: `Delete ${root} to train from the start.` });
   }
-  return { model, info, adam: { step, moments }, folder };
+  return { step, moments };
 }
 
 export async function clearResumeState(directory: string): Promise<void> {
