@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/rng.ts';
-import { polyakAverage } from './flat-adam.ts';
+import { polyakAverage } from './polyak.ts';
 import { glorotUniform, linear } from './linear.ts';
 import { sparseLinear, sparseWidePaired, sparseWideProduct } from './sparse-layers.ts';
 import type { SparseRows } from './sparse-layers.ts';

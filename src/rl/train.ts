@@ -16,7 +16,7 @@ import { createRng } from '../util/rng.ts';
 import { initBackend } from './backend.ts';
 import { disposeBatch, prepareTransitions, sampleBatch } from './batch.ts';
 import type { Batch } from './batch.ts';
-import { createFlatAdam } from './flat-adam.ts';
+import { createAdam } from './adam.ts';
 import { linear } from './linear.ts';
 import { conservativeLoss, crossEntropy, expectileLoss, squaredError, tdTarget } from './losses.ts';
 import { encodeActions, encodeStates, firstLayer, initialParameters, isTargetParameter, policyLogits, polyakUpdate, qPaired, qValues, values } from './network.ts';
@@ -161,7 +161,7 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
   const rng = createRng(options.seed).fork(`train-${options.algorithm}`);
   const parameters = initialParameters({ inputDimension: embedder.dimension, hidden: options.hidden }, rng.fork('init'));
   const trainable = [...parameters].filter(([name]) => !isTargetParameter(name)).map(([, variable]) => variable);
-  const optimizer = createFlatAdam(trainable, { learningRate: options.learningRate });
+  const optimizer = createAdam(trainable.map((variable) => ({ name: variable.name, variable })), { learningRate: options.learningRate });
   const policyOnly = options.algorithm !== 'ilql';
   const history: TrainedModel['history'] = [];
   const progress = hooks.progress === undefined ? undefined : createProgress({ label: `train ${options.algorithm}`, total: options.steps, stream: hooks.progress });

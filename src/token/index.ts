@@ -14,7 +14,6 @@ export * from './losses.ts';
 export * from './decode.ts';
 export * from './train-options.ts';
 export * from './vocabulary.ts';
-export * from './adam.ts';
 export * from './model.ts';
 export * from './data.ts';
 export * from './objective.ts';

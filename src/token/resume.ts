@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { decodeSafetensors, encodeSafetensors } from '../rl/safetensors.ts';
 import type { NamedTensor } from '../rl/safetensors.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import type { AdamState } from './adam.ts';
+import type { AdamState } from '../rl/adam.ts';
 import { loadTokenCheckpoint, saveTokenCheckpoint, TokenCheckpointError } from './checkpoint.ts';
 import type { TokenCheckpointInfo } from './checkpoint.ts';
 import { disposeTokenModel } from './model.ts';

@@ -23,7 +23,7 @@ import type { Dialogue } from '../data/dialogue.ts';
 import { initBackend } from '../rl/backend.ts';
 import { createProgress } from '../util/progress.ts';
 import { createRng } from '../util/rng.ts';
-import { createAdam } from './adam.ts';
+import { createAdam } from '../rl/adam.ts';
 import { saveTokenCheckpoint, tokenCheckpointFormat, tokenCheckpointVersion } from './checkpoint.ts';
 import type { TokenCheckpointInfo } from './checkpoint.ts';
 import { createBatchPlan, dialoguesFingerprint, prepareTokenData } from './data.ts';
