@@ -14,11 +14,12 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { markdownTable } from '../src/eval/report.ts';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
+import { tokenQualityColumns } from './token-quality.ts';
 
 /** One table row: a name and its numeric figures, keyed by column. */
 export type ResultRow = { name: string; values: Record<string, number> };
 
-export type TopicId = 'training' | 'flops' | 'simulation' | 'acting' | 'imagination' | 'quality';
+export type TopicId = 'training' | 'flops' | 'simulation' | 'acting' | 'imagination' | 'quality' | 'token-quality';
 
 type Column = { key: string; label: string; digits: number };
 type Topic = { title: string; rowLabel: string; columns: readonly Column[] };
@@ -87,6 +88,11 @@ export const topics: Record<TopicId, Topic> = {
       { key: 'ilqlOverOracle', label: 'ILQL ÷ oracle', digits: 3 },
       { key: 'ilqlMinusFbc', label: 'ILQL − FBC', digits: 3 },
     ],
+  },
+  'token-quality': {
+    title: 'Token-level against utterance-level ILQL (travel, held-out test personas, 95% intervals)',
+    rowLabel: 'agent',
+    columns: tokenQualityColumns,
   },
 };
 

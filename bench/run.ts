@@ -22,6 +22,7 @@ import { benchActing } from './acting.ts';
 import { benchFlops } from './flops.ts';
 import { benchImagination } from './imagination.ts';
 import { benchQuality } from './quality.ts';
+import { benchTokenQuality } from './token-quality.ts';
 import { compareTables, gitCommit, loadResults, machineInfo, topicTable, writeResults } from './results.ts';
 import type { BenchResults, ResultRow, TopicId } from './results.ts';
 import { note } from './sampling.ts';
@@ -33,8 +34,9 @@ const usage = `usage: node --import tsx bench/run.ts [options]
   --quick            small sizes that finish in well under a minute
   --compare FILE     also print new ÷ old ratios against an earlier results JSON
   --out DIR          folder for the results JSON (default bench/results)
-  --only LIST        topics to run, comma-separated: training,flops,simulation,acting,imagination,quality
-                     (default all but quality, which runs the whole demo per task and seed)
+  --only LIST        topics to run, comma-separated: training,flops,simulation,acting,imagination,quality,
+                     token-quality (default all but the two quality topics: quality runs the whole demo per
+                     task and seed, token-quality trains two small GPT-2s, about 15 minutes)
   --seeds LIST       training seeds of the quality topic (default 1,2,3)
   --runs N           timed runs per figure, after one warm-up (default 5)
   --dialogues N      imagined travel dialogues to train on (default 10000, quick 1000)
@@ -53,7 +55,7 @@ const sizes = {
   quick: { dialogues: 1000, fullRuns: 0, demoRuns: 0, steps: 20, episodes: 200, calls: 100, actSteps: 20, llmCalls: 200, llmDialogues: 40 },
 };
 
-const allTopics: readonly TopicId[] = ['training', 'flops', 'simulation', 'acting', 'imagination', 'quality'];
+const allTopics: readonly TopicId[] = ['training', 'flops', 'simulation', 'acting', 'imagination', 'quality', 'token-quality'];
 const defaultTopics: readonly TopicId[] = ['training', 'flops', 'simulation', 'acting', 'imagination'];
 const imagineSeed = 1;
 const dimension = 1024;
@@ -157,6 +159,7 @@ const main = async (): Promise<void> => {
     report('imagination', await benchImagination({ calls: settings.llmCalls, dialogues: settings.llmDialogues, runs: settings.runs, latencyMs: 200, concurrencies: [16, 64] }));
   }
   if (flags.topics.includes('quality')) report('quality', await benchQuality({ seeds: settings.seeds, folder: join(flags.out, 'quality') }));
+  if (flags.topics.includes('token-quality')) report('token-quality', await benchTokenQuality({ folder: join(flags.out, 'token-quality') }));
   const output: BenchResults = {
     timestamp: new Date().toISOString(),
     commit: gitCommit(),
