@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { markdownTable } from '../src/eval/report.ts';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
-import { tokenQualityColumns } from './token-quality.ts';
 
 /** One table row: a name and its numeric figures, keyed by column. */
 export type ResultRow = { name: string; values: Record<string, number> };
@@ -23,6 +22,16 @@ export type TopicId = 'training' | 'flops' | 'simulation' | 'acting' | 'imaginat
 
 type Column = { key: string; label: string; digits: number };
 type Topic = { title: string; rowLabel: string; columns: readonly Column[] };
+
+/** Success and reward with their 95% intervals, as the quality topics report them. */
+const intervalColumns: readonly Column[] = [
+  { key: 'success', label: 'success', digits: 3 },
+  { key: 'successLow', label: 'low', digits: 3 },
+  { key: 'successHigh', label: 'high', digits: 3 },
+  { key: 'reward', label: 'reward', digits: 3 },
+  { key: 'rewardLow', label: 'low', digits: 3 },
+  { key: 'rewardHigh', label: 'high', digits: 3 },
+];
 
 export const topics: Record<TopicId, Topic> = {
   training: {
@@ -79,12 +88,7 @@ export const topics: Record<TopicId, Topic> = {
     title: 'Agent quality (held-out test personas, 95% intervals)',
     rowLabel: 'task, seed, agent',
     columns: [
-      { key: 'success', label: 'success', digits: 3 },
-      { key: 'successLow', label: 'low', digits: 3 },
-      { key: 'successHigh', label: 'high', digits: 3 },
-      { key: 'reward', label: 'reward', digits: 3 },
-      { key: 'rewardLow', label: 'low', digits: 3 },
-      { key: 'rewardHigh', label: 'high', digits: 3 },
+      ...intervalColumns,
       { key: 'ilqlOverOracle', label: 'ILQL ÷ oracle', digits: 3 },
       { key: 'ilqlMinusFbc', label: 'ILQL − FBC', digits: 3 },
     ],
@@ -92,7 +96,14 @@ export const topics: Record<TopicId, Topic> = {
   'token-quality': {
     title: 'Token-level against utterance-level ILQL (travel, held-out test personas, 95% intervals)',
     rowLabel: 'agent',
-    columns: tokenQualityColumns,
+    columns: [
+      ...intervalColumns,
+      { key: 'turns', label: 'agent turns', digits: 2 },
+      { key: 'beta', label: 'β (validation)', digits: 0 },
+      { key: 'parameters', label: 'parameters', digits: 0 },
+      { key: 'trainSeconds', label: 'training (s)', digits: 0 },
+      { key: 'tokensPerSecond', label: 'tokens/s', digits: 0 },
+    ],
   },
 };
 

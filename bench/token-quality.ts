@@ -74,21 +74,6 @@ export const defaultTokenQualityOptions: Omit<TokenQualityOptions, 'folder'> = {
   evalSeed: 1000,
 };
 
-/** The columns of the rows benchTokenQuality returns, for a results table. */
-export const tokenQualityColumns = [
-  { key: 'success', label: 'success', digits: 3 },
-  { key: 'successLow', label: 'low', digits: 3 },
-  { key: 'successHigh', label: 'high', digits: 3 },
-  { key: 'reward', label: 'reward', digits: 3 },
-  { key: 'rewardLow', label: 'low', digits: 3 },
-  { key: 'rewardHigh', label: 'high', digits: 3 },
-  { key: 'turns', label: 'agent turns', digits: 2 },
-  { key: 'beta', label: 'β (validation)', digits: 0 },
-  { key: 'parameters', label: 'parameters', digits: 0 },
-  { key: 'trainSeconds', label: 'training (s)', digits: 0 },
-  { key: 'tokensPerSecond', label: 'tokens/s', digits: 0 },
-] as const;
-
 const bin = join(import.meta.dirname, '..', 'bin', 'reverie.mjs');
 
 /** The `reverie train` flags that make exactly these options. */

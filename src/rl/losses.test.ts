@@ -4,26 +4,12 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.ts';
 import { conservativeLoss, crossEntropy, expectileLoss, logSumExpRows, squaredError, stopGradient, tdTarget } from './losses.ts';
+import { closeTo, scalar, values } from '../../test/support/tensor-values.ts';
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 
-const scalar = (tensor: tf.Tensor): number => {
-  const value = tensor.dataSync()[0];
-  tensor.dispose();
-  if (value === undefined) throw new Error('empty tensor');
-  return value;
-};
-const values = (tensor: tf.Tensor): number[] => {
-  const out = Array.from(tensor.dataSync());
-  tensor.dispose();
-  return out;
-};
-const closeTo = (actual: readonly number[], expected: readonly number[], digits = 5): void => {
-  expect(actual).toHaveLength(expected.length);
-  actual.forEach((value, index) => expect(value).toBeCloseTo(expected[index] ?? Number.NaN, digits));
-};
 
 describe('backend', () => {
   it('runs on cpu', () => {

@@ -19,20 +19,12 @@ import {
 } from './heads.ts';
 import type { IlqlHeads } from './heads.ts';
 import { pickTaken } from './losses.ts';
+import { closeTo, values as read } from '../../test/support/tensor-values.ts';
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 
-const read = (tensor: tf.Tensor): number[] => {
-  const out = Array.from(tensor.dataSync());
-  tensor.dispose();
-  return out;
-};
-const closeTo = (actual: readonly number[], expected: readonly number[], digits = 5): void => {
-  expect(actual).toHaveLength(expected.length);
-  actual.forEach((value, index) => expect(value).toBeCloseTo(expected[index] ?? Number.NaN, digits));
-};
 const set = (heads: IlqlHeads, name: string, values: number[] | number[][]): void => {
   const variable = heads.get(name);
   if (variable === undefined) throw new Error(`no ${name}`);

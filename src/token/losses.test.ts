@@ -3,26 +3,12 @@ import '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../rl/backend.ts';
 import { cqlLoss, expectileValueLoss, ilqlDefaults, ilqlLoss, lmLoss, maskedMean, pickTaken, tdLoss, tdTargets } from './losses.ts';
+import { closeTo, scalar, values } from '../../test/support/tensor-values.ts';
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 
-const scalar = (tensor: tf.Tensor): number => {
-  const value = tensor.dataSync()[0];
-  tensor.dispose();
-  if (value === undefined) throw new Error('empty tensor');
-  return value;
-};
-const values = (tensor: tf.Tensor): number[] => {
-  const out = Array.from(tensor.dataSync());
-  tensor.dispose();
-  return out;
-};
-const closeTo = (actual: readonly number[], expected: readonly number[], digits = 5): void => {
-  expect(actual).toHaveLength(expected.length);
-  actual.forEach((value, index) => expect(value).toBeCloseTo(expected[index] ?? Number.NaN, digits));
-};
 
 /**
  * Three positions over a two-token vocabulary. Rows 0 and 1 are actions; row 2 is masked out
