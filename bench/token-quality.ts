@@ -16,7 +16,9 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkpointAgentFactory, createAgentFactory } from '../src/pipeline/agents.ts';
+import { chooseBeta } from '../src/pipeline/choose-beta.ts';
 import { createTokenPolicy, tokenAgent } from '../src/agent/token-agent.ts';
+import { dialoguesFingerprint } from '../src/data/dialogue.ts';
 import type { Dialogue } from '../src/data/dialogue.ts';
 import { createHashedEmbedder } from '../src/embed/hashed.ts';
 import { evaluateAgent } from '../src/eval/evaluate.ts';
@@ -30,7 +32,6 @@ import { loadBuiltInTask } from '../src/task/registry.ts';
 import type { TaskSimulator } from '../src/task/types.ts';
 import { loadTokenCheckpoint, readTokenInfo, saveTokenActing } from '../src/token/checkpoint.ts';
 import type { TokenCheckpointInfo } from '../src/token/checkpoint.ts';
-import { dialoguesFingerprint } from '../src/token/data.ts';
 import { disposeTokenModel } from '../src/token/model.ts';
 import type { TokenModel } from '../src/token/model.ts';
 import { tokenTrainOptions } from '../src/token/train-options.ts';
@@ -157,16 +158,8 @@ const interval = (result: AgentResult<unknown>) => ({
   turns: result.turns,
 });
 
-/** The β with the best mean validation reward (the first on ties). */
-const chooseBeta = async (betas: readonly number[], label: string, evaluate: (beta: number) => Promise<AgentResult<unknown>>): Promise<number> => {
-  let best = { beta: betas[0] ?? 0, reward: -Infinity };
-  for (const beta of betas) {
-    const result = await evaluate(beta);
-    note(`${label} β = ${beta}: validation success ${result.success.mean.toFixed(3)}, reward ${result.reward.mean.toFixed(3)}, turns ${result.turns.toFixed(2)}`);
-    if (result.reward.mean > best.reward) best = { beta, reward: result.reward.mean };
-  }
-  return best.beta;
-};
+const logValidation = (label: string) => (beta: number, result: AgentResult<unknown>) =>
+  note(`${label} β = ${beta}: validation success ${result.success.mean.toFixed(3)}, reward ${result.reward.mean.toFixed(3)}, turns ${result.turns.toFixed(2)}`);
 
 export const benchTokenQuality = async (given: Partial<TokenQualityOptions> & { folder: string }): Promise<ResultRow[]> => {
   const options: TokenQualityOptions = { ...defaultTokenQualityOptions, ...given };
@@ -200,14 +193,14 @@ export const benchTokenQuality = async (given: Partial<TokenQualityOptions> & { 
       const policy = createTokenPolicy(model, info, { ...options.decoding, beta });
       return evaluateAgent(task, algorithm, ({ rng }) => tokenAgent(policy, algorithm, rng), split).finally(() => policy.dispose());
     };
-    const beta = algorithm === 'token-bc' ? 0 : await chooseBeta(options.tokenBetas, algorithm, (candidate) => evaluateWith(validation, candidate));
+    const beta = algorithm === 'token-bc' ? 0 : await chooseBeta(options.tokenBetas, (candidate) => evaluateWith(validation, candidate), logValidation(algorithm));
     const directory = join(options.folder, 'checkpoints', algorithm);
     await saveTokenActing(directory, { ...options.decoding, beta, chosenOn: algorithm === 'token-bc' ? 'BC decodes from the LM alone' : chosenOn(options.tokenBetas) });
     row(algorithm === 'token-bc' ? 'token-level BC' : `token-level ILQL, β = ${beta}`, await evaluateWith(test, beta), { ...(algorithm === 'token-ilql' ? { beta } : {}), ...tokenStats(info) });
     disposeTokenModel(model);
   }
 
-  const utteranceBeta = await chooseBeta(options.utteranceBetas, 'utterance ilql', (beta) => evaluateAgent(task, 'ilql', checkpointAgentFactory('ilql', utterance, { k: options.k, beta }), validation));
+  const utteranceBeta = await chooseBeta(options.utteranceBetas, (beta) => evaluateAgent(task, 'ilql', checkpointAgentFactory('ilql', utterance, { k: options.k, beta }), validation), logValidation('utterance ilql'));
   await saveActingDefaults(join(options.folder, 'checkpoints', 'ilql'), { k: options.k, beta: utteranceBeta, chosenOn: chosenOn(options.utteranceBetas) });
   const utteranceResult = await evaluateAgent(task, 'ilql', checkpointAgentFactory('ilql', utterance, { k: options.k, beta: utteranceBeta }), test);
   row(`utterance-level ILQL, β = ${utteranceBeta}`, utteranceResult, {

@@ -135,7 +135,7 @@ export const registerTrain = (program: Command): void => {
     .option('--learning-rate <x>', `Adam learning rate (default ${d.learningRate}; token: ${t.learningRate})`, nonNegativeNumber('--learning-rate'))
     .option('--cql-weight <x>', `weight of the conservative term (default ${d.cqlWeight}; token: ${t.ilql.cqlWeight})`, nonNegativeNumber('--cql-weight'))
     .option('--expectile <x>', `expectile τ of the V regression (default ${d.expectile})`, nonNegativeNumber('--expectile'))
-    .option('--gamma <x>', `discount γ (default ${d.gamma})`, nonNegativeNumber('--gamma'))
+    .option('--gamma <x>', `discount γ (default ${d.gamma}; token: ${t.ilql.gamma} per token)`, nonNegativeNumber('--gamma'))
     .option('--seed <n>', `seed of initialisation and batches (default ${d.seed})`, integer('--seed'))
     .option('--hidden <n>', 'utterance level: hidden width of every network', positiveInteger('--hidden'), d.hidden)
     .option('--input-dropout <x>', 'utterance level: share of input features dropped while training', nonNegativeNumber('--input-dropout'), d.inputDropout)

@@ -9,6 +9,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { dialoguesFingerprint } from '../data/dialogue.ts';
+import { chooseBeta } from './choose-beta.ts';
 import type { Dialogue } from '../data/dialogue.ts';
 import { evaluateAgent } from '../eval/evaluate.ts';
 import type { AgentResult } from '../eval/evaluate.ts';
@@ -21,7 +23,6 @@ import type { Algorithm, TrainOptions } from '../rl/train.ts';
 import { loadBuiltInTask } from '../task/registry.ts';
 import type { TaskSimulator } from '../task/types.ts';
 import { createProgress } from '../util/progress.ts';
-import { hashString } from '../util/rng.ts';
 import { checkpointAgentFactory, createAgentFactory } from './agents.ts';
 import { trainInWorkers } from './parallel-train.ts';
 import type { TrainJob } from './parallel-train.ts';
@@ -56,9 +57,6 @@ export const defaultDemoOptions: Omit<DemoOptions, 'out' | 'log'> = {
   betas: [0, 4, 16, 64],
 };
 
-const fingerprint = (dialogues: readonly Dialogue[]): string =>
-  hashString(dialogues.map((dialogue) => `${dialogue.id}:${dialogue.reward}`).join('|')).toString(16);
-
 /**
  * Trains BC, filtered BC and ILQL in parallel workers, except those whose checkpoint already
  * exists for the same data and options, then loads all three.
@@ -68,7 +66,7 @@ const trainOrReuse = async (
   dialogues: readonly Dialogue[],
   options: DemoOptions,
 ): Promise<Map<Algorithm, LoadedCheckpoint>> => {
-  const data = fingerprint(dialogues);
+  const data = dialoguesFingerprint(dialogues);
   const jobs: TrainJob[] = [];
   for (const algorithm of algorithms) {
     const directory = join(options.out, 'checkpoints', algorithm);
@@ -114,14 +112,11 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
 
   // β is chosen on validation personas, never on the test personas reported below.
   const ilql = checkpoints.get('ilql') as LoadedCheckpoint;
-  let beta = options.betas[0] ?? 0;
-  let bestReward = -Infinity;
-  for (const candidate of options.betas) {
-    const factory = checkpointAgentFactory('ilql', ilql, { k: options.k, beta: candidate });
-    const result = await evaluateAgent(task, 'ilql', factory, { episodes: options.validationEpisodes, seed: options.evalSeed + 1, split: 'validation' });
-    options.log(`ilql β=${candidate}: validation success ${result.success.mean.toFixed(3)}, reward ${result.reward.mean.toFixed(3)}`);
-    if (result.reward.mean > bestReward) [beta, bestReward] = [candidate, result.reward.mean];
-  }
+  const beta = await chooseBeta(
+    options.betas,
+    (candidate) => evaluateAgent(task, 'ilql', checkpointAgentFactory('ilql', ilql, { k: options.k, beta: candidate }), { episodes: options.validationEpisodes, seed: options.evalSeed + 1, split: 'validation' }),
+    (candidate, result) => options.log(`ilql β=${candidate}: validation success ${result.success.mean.toFixed(3)}, reward ${result.reward.mean.toFixed(3)}`),
+  );
   // Every later command that loads this checkpoint acts with the β chosen here unless told otherwise.
   await saveActingDefaults(join(options.out, 'checkpoints', 'ilql'), {
     k: options.k,

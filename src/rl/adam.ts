@@ -16,8 +16,9 @@
  * const saved = adam.state();            // { step, moments: Map(name → {m, v}) }
  * createAdam(variables, options, saved); // continues from there
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { ReverieError } from '../errors.ts';
+import { assignValues, copyValues } from './polyak.ts';
 
 export type AdamOptions = { learningRate: number; clipNorm?: number; beta1?: number; beta2?: number; epsilon?: number };
 
@@ -86,11 +87,9 @@ export function createAdam(variables: readonly NamedVariable[], options: AdamOpt
         const moment = moments[index];
         // Variables without a gradient are left alone, as tf's Adam does.
         if (g === undefined || moment === undefined) return;
-        const theta = (variable.dataSync() as Float32Array).slice();
+        const theta = copyValues(variable);
         update(g, scale, theta, moment.m, moment.v, rate, correct2, beta1, beta2, epsilon);
-        const next = tf.tensor(theta, variable.shape, 'float32');
-        variable.assign(next);
-        next.dispose();
+        assignValues(variable, theta);
       });
       return norms;
     },

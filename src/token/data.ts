@@ -11,7 +11,7 @@
  */
 import { ReverieError } from '../errors.ts';
 import type { Dialogue } from '../data/dialogue.ts';
-import { createRng, hashString } from '../util/rng.ts';
+import { createRng } from '../util/rng.ts';
 import { batchTransitions } from './batch.ts';
 import type { TransitionBatch } from './batch.ts';
 import { tokenTransitions } from './transitions.ts';
@@ -25,7 +25,6 @@ export type TokenData = {
   /** The longest agent utterance in tokens, its end-of-turn included: a bound for decoding. */
   longestUtterance: number;
   /** Changes when any dialogue's id or reward does: a resumed run must see the same data. */
-  fingerprint: string;
 };
 
 export class TokenDataError extends ReverieError {
@@ -33,9 +32,6 @@ export class TokenDataError extends ReverieError {
 }
 
 /** Ids and rewards, hashed: what decides whether two datasets train the same model. */
-export const dialoguesFingerprint = (dialogues: readonly Dialogue[]): string =>
-  hashString(dialogues.map((dialogue) => `${dialogue.id}:${dialogue.reward}`).join('|')).toString(16);
-
 export function prepareTokenData(
   dialogues: readonly Dialogue[],
   tokenizer: TokenEncoder,
@@ -64,7 +60,7 @@ export function prepareTokenData(
       hint: 'Train on dialogues where the agent speaks (reverie imagine writes such data).',
     });
   }
-  return { transitions, tokens, actions, longestUtterance, fingerprint: dialoguesFingerprint(dialogues) };
+  return { transitions, tokens, actions, longestUtterance };
 }
 
 /** Sequences of similar length share a batch if they fall in the same run of this many batches. */

@@ -21,6 +21,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ReverieError } from '../errors.ts';
 import { glorotUniform, linear } from '../rl/linear.ts';
+import { polyakAverage } from '../rl/polyak.ts';
 import type { Rng } from '../util/rng.ts';
 
 export class IlqlHeadError extends ReverieError {
@@ -148,12 +149,10 @@ export function polyakUpdate(heads: IlqlHeads, rate: number): void {
   if (!(rate >= 0 && rate <= 1)) {
     throw new IlqlHeadError(`Polyak rate ${rate} is outside [0, 1]`, { hint: 'The reference uses 0.005.' });
   }
-  tf.tidy(() => {
-    for (const [name, target] of heads) {
-      if (!isTargetHead(name)) continue;
-      target.assign(tf.add(tf.mul(target, 1 - rate), tf.mul(get(heads, name.replace('target-', '')), rate)));
-    }
-  });
+  polyakAverage(
+    [...heads].filter(([name]) => isTargetHead(name)).map(([name, target]) => ({ target, online: get(heads, name.replace('target-', '')) })),
+    rate,
+  );
 }
 
 export function disposeHeads(heads: IlqlHeads): void {
