@@ -10,8 +10,8 @@
  * const agent = built.factory({ rng, persona });
  */
 import type { LlmClient } from '../llm/client.ts';
-import { AgentSpecError, createAgentFactory, parseAgentSpec } from '../pipeline/agents.ts';
-import type { AgentSpec } from '../pipeline/agents.ts';
+import { AgentSpecError, createAgentFactory, parseAgentSpec } from './factory.ts';
+import type { AgentSpec } from './factory.ts';
 import { loadCheckpoint } from '../rl/checkpoint.ts';
 import type { TaskSpec } from '../task/spec.ts';
 import type { AgentFactory, TaskSimulator } from '../task/types.ts';

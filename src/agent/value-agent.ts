@@ -18,7 +18,7 @@ import type { Embedder } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
 import { encodeActions, encodeStates, policyLogits, qValues, values } from '../rl/network.ts';
 import type { Encoded, Parameters } from '../rl/network.ts';
-import { selectRows, sparseRows } from '../rl/sparse-layers.ts';
+import { selectRows, sparseRows } from '../nn/sparse-layers.ts';
 import type { Agent, AgentStep, AgentStepCandidate, Turn } from '../task/types.ts';
 
 /** Candidate replies for a conversation, e.g. k samples from an LLM. */

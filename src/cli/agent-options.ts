@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createLlmClient } from '../llm/client.ts';
 import type { LlmClient } from '../llm/client.ts';
-import { hasSimulator, loadBuiltInTask, resolveTaskSpec } from '../task/registry.ts';
+import { hasSimulator, loadBuiltInTask, resolveTaskSpec } from '../tasks/registry.ts';
 import type { TaskSpec } from '../task/spec.ts';
 import type { TaskSimulator } from '../task/types.ts';
 import { loadLlmConfig, resolveLlmSettings } from './llm-config.ts';

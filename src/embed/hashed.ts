@@ -11,8 +11,9 @@
 import type { Turn } from '../task/types.ts';
 import { hashString } from '../util/rng.ts';
 
-/** A sparse vector: sorted unique indices with their values. */
-export type SparseVector = { indices: Int32Array; values: Float32Array };
+import type { SparseVector } from '../nn/sparse-layers.ts';
+
+export type { SparseVector };
 
 export type HashedEmbedderConfig = { kind: 'hashed'; version: 1; dimension: number };
 

@@ -16,8 +16,7 @@ import { samplePersonaIn } from '../sim/personas.ts';
 import type { PersonaSplit } from '../sim/personas.ts';
 import type { AgentFactory, TaskSimulator } from '../task/types.ts';
 import { createRng } from '../util/rng.ts';
-import type { LlmEpisodeFacts } from './llm/schemas.ts';
-import type { LlmSummary } from './llm/summary.ts';
+import type { LlmEpisodeFacts, LlmSummary } from './llm/schemas.ts';
 import { PASS_K_BOOTSTRAP, passKCurve } from './pass-k.ts';
 import type { PassKPoint } from './pass-k.ts';
 import { meanInterval, wilsonInterval } from './stats.ts';
@@ -119,10 +118,4 @@ export const evaluateAgent = async <P>(
     }
   }
   return summarise(name, episodes);
-};
-
-/** The imagined data's own behaviour: each episode is run by a behaviour agent drawn by weight. */
-export const behaviourMixture = <P>(task: TaskSimulator<P>): AgentFactory<P> => (episode) => {
-  const behaviour = episode.rng.fork('behaviour').weighted(task.behaviours, task.behaviours.map((candidate) => candidate.weight));
-  return behaviour.create(episode);
 };

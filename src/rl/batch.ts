@@ -14,8 +14,8 @@ import { toTransitions } from '../data/transitions.ts';
 import type { Embedder, SparseVector } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
 import type { Rng } from '../util/rng.ts';
-import { dropSparse, sparseRows } from './sparse-layers.ts';
-import type { SparseRows } from './sparse-layers.ts';
+import { dropSparse, sparseRows } from '../nn/sparse-layers.ts';
+import type { SparseRows } from '../nn/sparse-layers.ts';
 
 export class EmptyTrainingSetError extends ReverieError {
   override readonly name = 'EmptyTrainingSetError';

@@ -19,7 +19,7 @@ import { createHashedEmbedder } from '../../src/embed/hashed.ts';
 import { imagineDialogue } from '../../src/imagine/offline.ts';
 import { createLlmClient } from '../../src/llm/client.ts';
 import { parseModelRef } from '../../src/llm/model-ref.ts';
-import { initBackend } from '../../src/rl/backend.ts';
+import { initBackend } from '../../src/nn/backend.ts';
 import { saveCheckpoint } from '../../src/rl/checkpoint.ts';
 import { defaultTrainOptions, train } from '../../src/rl/train.ts';
 import { toServedAgent } from '../../src/serve/agents.ts';

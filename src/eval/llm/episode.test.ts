@@ -8,7 +8,7 @@ import { startScriptedServer } from '../../../test/support/scripted-llm-server.t
 import type { ScriptedServer } from '../../../test/support/scripted-llm-server.ts';
 import type { StoredPersona } from '../../imagine/llm/persona-step.ts';
 import { createLlmClient } from '../../llm/client.ts';
-import { resolveTaskSpec } from '../../task/registry.ts';
+import { resolveTaskSpec } from '../../tasks/registry.ts';
 import type { TaskSpec } from '../../task/spec.ts';
 import { createRng } from '../../util/rng.ts';
 import { createLlmEvalAgent, parseLlmAgentSpec } from './agents.ts';

@@ -11,7 +11,7 @@ import { createLlmClient } from '../../llm/client.ts';
 import { LlmHttpError } from '../../llm/errors.ts';
 import { saveCheckpoint } from '../../rl/checkpoint.ts';
 import { defaultTrainOptions, train } from '../../rl/train.ts';
-import { resolveTaskSpec } from '../../task/registry.ts';
+import { resolveTaskSpec } from '../../tasks/registry.ts';
 import type { TaskSpec } from '../../task/spec.ts';
 import { JournalMismatchError } from '../journal.ts';
 import { parseLlmAgentSpec } from './agents.ts';

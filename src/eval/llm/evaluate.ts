@@ -13,7 +13,7 @@ import { ReverieError } from '../../errors.ts';
 import type { StoredPersona } from '../../imagine/llm/persona-step.ts';
 import type { LlmClient, UsageTotals } from '../../llm/client.ts';
 import { formatModelRef } from '../../llm/model-ref.ts';
-import type { ActingOptions } from '../../pipeline/agents.ts';
+import type { ActingOptions } from '../../agent/factory.ts';
 import type { TaskSpec } from '../../task/spec.ts';
 import { createProgress } from '../../util/progress.ts';
 import { createRng } from '../../util/rng.ts';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoredPersona } from '../../imagine/llm/persona-step.ts';
-import { resolveTaskSpec } from '../../task/registry.ts';
+import { resolveTaskSpec } from '../../tasks/registry.ts';
 import type { TaskSpec } from '../../task/spec.ts';
 import type { Turn } from '../../task/types.ts';
 import { agentMessages, cleanReply } from '../../agent/prompt.ts';

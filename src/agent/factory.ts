@@ -7,9 +7,8 @@
  * const factory = await createAgentFactory(task, parseAgentSpec('ilql=run/checkpoints/ilql'), { k: 16, beta: 4 });
  */
 import { ReverieError } from '../errors.ts';
-import { createCheckpointAgent } from '../agent/checkpoint-agent.ts';
-import { loadTokenAgent } from '../agent/token-agent.ts';
-import { behaviourMixture } from '../eval/evaluate.ts';
+import { createCheckpointAgent } from './checkpoint-agent.ts';
+import { loadTokenAgent } from './token-agent.ts';
 import { loadCheckpoint } from '../rl/checkpoint.ts';
 import type { LoadedCheckpoint } from '../rl/checkpoint.ts';
 import { isTokenCheckpoint } from '../token/checkpoint.ts';
@@ -57,4 +56,10 @@ export const createAgentFactory = async <P>(task: TaskSimulator<P>, spec: AgentS
   if (spec.name === 'naive') return task.naive;
   if (spec.name === 'oracle') return task.oracle;
   return behaviourMixture(task);
+};
+
+/** The imagined data's own behaviour: each episode is run by a behaviour agent drawn by weight. */
+export const behaviourMixture = <P>(task: TaskSimulator<P>): AgentFactory<P> => (episode) => {
+  const behaviour = episode.rng.fork('behaviour').weighted(task.behaviours, task.behaviours.map((candidate) => candidate.weight));
+  return behaviour.create(episode);
 };

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHashedEmbedder } from '../embed/hashed.ts';
 import { imagineDialogue } from '../imagine/offline.ts';
-import { initBackend } from '../rl/backend.ts';
+import { initBackend } from '../nn/backend.ts';
 import { CheckpointError, saveCheckpoint } from '../rl/checkpoint.ts';
 import { defaultTrainOptions, train } from '../rl/train.ts';
 import type { TaskSimulator } from '../task/types.ts';
 import { loadTravelTask } from '../tasks/travel/index.ts';
 import type { TravelPersona } from '../tasks/travel/persona.ts';
 import { createRng } from '../util/rng.ts';
-import { AgentSpecError, createAgentFactory, parseAgentSpec, scriptedAgentNames } from './agents.ts';
+import { AgentSpecError, createAgentFactory, parseAgentSpec, scriptedAgentNames } from './factory.ts';
 
 let dir: string;
 let task: TaskSimulator<TravelPersona>;
@@ -60,9 +60,7 @@ describe('parseAgentSpec', () => {
     for (const text of ['ILQL!', 'ILQL', '1ilql', '-x', '', 'a b', 'il_ql=dir', '=dir']) expect(specError(text).message).toContain('lowercase');
   });
 
-  // BUG (src/pipeline/agents.ts, parseAgentSpec: `text.split('=', 2)`): split's limit drops
-  // everything after the second '=', so a checkpoint folder whose path contains '=' (common in
-  // sweep folders such as runs/lr=0.001/) is silently truncated to 'runs/lr'.
+  // Only the first '=' separates the name: sweep folders such as runs/lr=0.001/ hold one too.
   it('keeps a checkpoint path that contains "="', () => {
     expect(parseAgentSpec('ilql=runs/lr=0.001/ilql')).toStrictEqual({ name: 'ilql', checkpoint: 'runs/lr=0.001/ilql' });
   });
