@@ -11,7 +11,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { behaviourMixture } from '../src/agent/factory.ts';
+import { behaviourMixture } from '../src/agent/build.ts';
 import { evaluateAgent } from '../src/eval/evaluate.ts';
 import { defaultDemoOptions, runDemo } from '../src/pipeline/demo.ts';
 import type { AgentFactory, TaskSimulator } from '../src/task/types.ts';

@@ -15,7 +15,8 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkpointAgentFactory, createAgentFactory } from '../src/agent/factory.ts';
+import { createAgentFactory } from '../src/agent/build.ts';
+import { checkpointAgentFactory } from '../src/agent/checkpoint-agent.ts';
 import { chooseBeta } from '../src/pipeline/choose-beta.ts';
 import { createTokenPolicy, tokenAgent } from '../src/agent/token-agent.ts';
 import { dialoguesFingerprint } from '../src/data/dialogue.ts';

@@ -102,7 +102,7 @@ describe('reverie chat', () => {
     const transcript = await readTranscript(out);
     const task = await loadTravelTask();
     const persona = travelPersonaSchema.parse(transcript.persona);
-    const judgement = task.judge(persona, transcript.turns);
+    const judgement = await task.judge(persona, transcript.turns);
     expect(transcript.reward).toBe(judgement.reward);
     expect(transcript.success).toBe(judgement.success);
     expect(run.stdout).toContain(`judge: reward ${judgement.reward.toFixed(3)}`);

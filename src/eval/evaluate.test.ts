@@ -4,7 +4,7 @@ import { personaSplit } from '../sim/personas.ts';
 import type { AgentFactory, TaskSimulator } from '../task/types.ts';
 import { loadTravelTask } from '../tasks/travel/index.ts';
 import type { TravelPersona } from '../tasks/travel/persona.ts';
-import { behaviourMixture } from '../agent/factory.ts';
+import { behaviourMixture } from '../agent/build.ts';
 import { EvaluationError, evaluateAgent, evaluationPersona, summarise } from './evaluate.ts';
 import type { AgentResult, EpisodeRecord } from './evaluate.ts';
 import { PASS_K_BOOTSTRAP, passKCurve } from './pass-k.ts';
