@@ -3,7 +3,7 @@
  * went wrong and what to do about it, and carries the context needed to act on it.
  *
  * @example
- * try { loadTask('nope') } catch (error) { if (ReverieError.isInstance(error)) console.error(error.message) }
+ * try { await loadTask('nope') } catch (error) { if (ReverieError.isInstance(error)) console.error(error.message) }
  */
 export class ReverieError extends Error {
   override readonly name: string = 'ReverieError';

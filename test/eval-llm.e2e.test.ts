@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { resolveTaskSpec } from '../src/tasks/registry.ts';
 import { evaluationScript } from './support/evaluation-script.ts';
+import { reverieNodeArgs } from './support/reverie-cli.ts';
 import { startScriptedServer } from './support/scripted-llm-server.ts';
 import type { ScriptedServer } from './support/scripted-llm-server.ts';
 
@@ -42,7 +43,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Runs the command of the README; with `killAt`, SIGKILLs it once the journal holds that many episodes. */
 const evaluate = (out: string, killAt?: number): Promise<Run> =>
   new Promise((resolve) => {
-    const args = ['bin/reverie.mjs', 'eval', '--task', 'instruction', '--model', 'openai-compatible:scripted', '--base-url', server.baseURL, '--agent', 'prompted', '--agent', 'naive', '--episodes', '6', '--trials', '2', '--out', out, '--cache-dir', join(out, 'cache')];
+    const args = [...reverieNodeArgs, 'eval', '--task', 'instruction', '--model', 'openai-compatible:scripted', '--base-url', server.baseURL, '--agent', 'prompted', '--agent', 'naive', '--episodes', '6', '--trials', '2', '--out', out, '--cache-dir', join(out, 'cache')];
     const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, REVERIE_API_KEY: 'sk-eval-test' } });
     let stdout = '';
     let stderr = '';

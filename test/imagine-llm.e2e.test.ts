@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTaskSpec } from '../src/tasks/registry.ts';
 import { createRng } from '../src/util/rng.ts';
 import { imaginationScript } from './support/imagination-script.ts';
+import { reverieNodeArgs } from './support/reverie-cli.ts';
 import { startScriptedServer } from './support/scripted-llm-server.ts';
 import type { ScriptedServer } from './support/scripted-llm-server.ts';
 
@@ -38,7 +39,7 @@ const imagine = (out: string, killAfterMs?: number): Promise<Run> =>
   new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['bin/reverie.mjs', 'imagine', '--task', 'instruction', '--model', 'openai-compatible:scripted', '--base-url', server.baseURL, '-n', '60', '--personas', '12', '--parallel', '4', '--out', out, '--cache-dir', join(out, 'cache')],
+      [...reverieNodeArgs, 'imagine', '--task', 'instruction', '--model', 'openai-compatible:scripted', '--base-url', server.baseURL, '-n', '60', '--personas', '12', '--parallel', '4', '--out', out, '--cache-dir', join(out, 'cache')],
       { cwd: root, env: { ...process.env, REVERIE_API_KEY: 'sk-kill-test' } },
     );
     let stdout = '';

@@ -90,6 +90,20 @@ describe('token agent', () => {
     expect(resolveTokenDecoding({ ...acting, algorithm: 'token-bc' }, { beta: 2 }).beta).toBe(0);
   });
 
+  it('caps a reply budget the window cannot hold and keeps the end of a long conversation, as training does', async () => {
+    const { model, info } = await loadTokenCheckpoint(checkpoint);
+    // As a checkpoint trained with --max-length 128 on replies of up to 97 tokens: twice that would not fit.
+    const long = { ...info, data: { ...info.data, longestUtterance: 97 } };
+    const policy = createTokenPolicy(model, long, { beta: 0, greedy: true });
+    const chatter = Array.from({ length: 12 }, (_, at): Turn => ({ role: at % 2 === 0 ? 'user' : 'agent', text: at % 2 === 0 ? 'Hi there, I am still thinking about it.' : 'What do you enjoy?' }));
+    for (const turns of [opening, [...chatter, { role: 'user' as const, text: 'Hi there!' }]]) expect((await tokenAgent(policy, 'tok', createRng(1)).act(turns)).text.length).toBeGreaterThan(0);
+    const given = createTokenPolicy(model, info, { beta: 0, greedy: true, maxTokens: 1000 });
+    expect((await tokenAgent(given, 'tok', createRng(1)).act(opening)).text).toBe('What do you enjoy?');
+    policy.dispose();
+    given.dispose();
+    disposeTokenModel(model);
+  });
+
   it('is built from NAME=DIR for chat, serve and eval, with the β and greedy decoding saved beside it', async () => {
     await saveTokenActing(checkpoint, { beta: 0, greedy: true, chosenOn: 'test' });
     const task = await loadBuiltInTask('travel');

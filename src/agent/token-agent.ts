@@ -74,12 +74,14 @@ export type TokenPolicy = {
 export function createTokenPolicy(model: TokenModel, info: TokenCheckpointInfo, given: Partial<TokenDecoding> = {}): TokenPolicy {
   const decoding = resolveTokenDecoding(info, given);
   const { config, params, tokenizer, special, heads } = model;
-  const maxTokens = decoding.maxTokens ?? Math.max(8, 2 * info.data.longestUtterance);
-  // The prompt leaves room for the reply inside the model's positions.
+  // The reply may take at most three quarters of the model's positions, so the end of the
+  // conversation always fits beside it; the prompt keeps that end, cut as training cut its windows.
+  const wanted = decoding.maxTokens ?? Math.max(8, 2 * info.data.longestUtterance);
+  const maxTokens = Math.min(wanted, Math.floor((3 * config.n_positions) / 4));
   const promptLength = config.n_positions - maxTokens;
   if (!(Number.isInteger(maxTokens) && maxTokens >= 1) || promptLength < 2) {
-    throw new TokenAgentError(`a reply of up to ${maxTokens} tokens leaves no room for the conversation in ${config.n_positions} positions`, {
-      hint: 'Decode shorter replies (maxTokens), or train with a longer --max-length.',
+    throw new TokenAgentError(`a model of ${config.n_positions} positions leaves no room for a conversation and a reply`, {
+      hint: 'Train with a longer --max-length (at least 8).',
     });
   }
   const useValues = heads !== undefined && (decoding.beta !== 0 || decoding.reportAdvantages === true);

@@ -5,14 +5,9 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { readJsonl } from '../data/jsonl.ts';
-import { dialogueSchema } from '../data/dialogue.ts';
-import type { Dialogue } from '../data/dialogue.ts';
-import { createHashedEmbedder } from '../embed/hashed.ts';
-import { saveCheckpoint } from '../rl/checkpoint.ts';
-import { defaultTrainOptions, train } from '../rl/train.ts';
+import { readDataset, trainCheckpoint } from '../pipeline/train-checkpoint.ts';
+import { defaultTrainOptions } from '../rl/train.ts';
 import type { Algorithm } from '../rl/train.ts';
-import { ReverieError } from '../errors.ts';
 import { disposeTokenModel } from '../token/model.ts';
 import { defaultTokenTrainOptions, tokenAlgorithms, tokenTrainOptions } from '../token/train-options.ts';
 import type { TokenAlgorithm } from '../token/train-options.ts';
@@ -53,44 +48,29 @@ type TrainFlags = {
   sharedTrunk?: boolean;
 };
 
-const readDialogues = async (file: string): Promise<{ dialogues: Dialogue[]; task: string; version: number }> => {
-  const dialogues = await readJsonl(file, dialogueSchema);
-  const tasks = [...new Set(dialogues.map((dialogue) => dialogue.task))];
-  if (tasks.length !== 1) throw new ReverieError(`${file} holds dialogues of ${tasks.length === 0 ? 'no task' : `several tasks (${tasks.join(', ')})`}`, { hint: 'Train on a dataset of one task.' });
-  const version = typeof dialogues[0]?.meta.taskVersion === 'number' ? dialogues[0].meta.taskVersion : 1;
-  return { dialogues, task: tasks[0] ?? '', version };
-};
-
 const trainUtterance = async (flags: TrainFlags, algorithm: Algorithm): Promise<void> => {
-  const d = defaultTrainOptions;
-  const { dialogues, task, version } = await readDialogues(flags.data);
-  const embedder = createHashedEmbedder({ dimension: flags.dimension });
-  const options = {
-    ...d,
+  const { dialogues } = await readDataset(flags.data);
+  const trained = await trainCheckpoint(dialogues, {
     algorithm,
-    steps: flags.steps ?? d.steps,
-    batchSize: flags.batchSize ?? d.batchSize,
+    out: flags.out,
+    dimension: flags.dimension,
+    steps: flags.steps,
+    batchSize: flags.batchSize,
     hidden: flags.hidden,
-    learningRate: flags.learningRate ?? d.learningRate,
-    cqlWeight: flags.cqlWeight ?? d.cqlWeight,
+    learningRate: flags.learningRate,
+    cqlWeight: flags.cqlWeight,
     inputDropout: flags.inputDropout,
-    expectile: flags.expectile ?? d.expectile,
-    gamma: flags.gamma ?? d.gamma,
-    seed: flags.seed ?? d.seed,
-  };
-  const model = await train(dialogues, embedder, options, { progress: process.stderr });
-  await saveCheckpoint(flags.out, model, { task, taskVersion: version, embedder: embedder.config });
-  const last = model.history.at(-1)?.losses ?? {};
-  process.stdout.write(
-    `${algorithm}: ${model.stats.dialogues} dialogues, ${model.stats.transitions} transitions, ${model.library.length} distinct utterances\n` +
-      `${options.steps} steps in ${model.stats.seconds.toFixed(1)} s (${model.stats.stepsPerSecond.toFixed(1)} steps/s); final losses ${Object.entries(last).map(([name, value]) => `${name} ${value.toFixed(3)}`).join(', ')}\n` +
-      `checkpoint → ${flags.out}\n`,
-  );
+    expectile: flags.expectile,
+    gamma: flags.gamma,
+    seed: flags.seed,
+    progress: process.stderr,
+  });
+  process.stdout.write(`${trained.summary}\n`);
 };
 
 const trainToken = async (flags: TrainFlags, algorithm: TokenAlgorithm): Promise<void> => {
   const d = defaultTokenTrainOptions;
-  const { dialogues, task, version } = await readDialogues(flags.data);
+  const { dialogues, task, version } = await readDataset(flags.data);
   const options = tokenTrainOptions(
     {
       algorithm,

@@ -26,7 +26,9 @@ export type WorkerMessage =
 
 export type JobResult = { job: TrainJob; stats: TrainedModel['stats']; losses: Record<string, number> };
 
-const workerEntry = new URL('./train-worker.mjs', import.meta.url);
+// Run from the sources, a worker must register tsx itself (workers do not inherit the parent's
+// loader), which train-worker.mjs does; built, the worker body is plain JavaScript.
+const workerEntry = import.meta.url.endsWith('.ts') ? new URL('./train-worker.mjs', import.meta.url) : new URL('./train-worker.js', import.meta.url);
 
 const runJob = (job: TrainJob, onStep: (job: TrainJob, step: number, losses: Record<string, number> | undefined) => void): Promise<JobResult> =>
   new Promise((resolve, reject) => {

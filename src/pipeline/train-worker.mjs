@@ -1,4 +1,5 @@
-// Worker entry: registers tsx in this thread (workers do not inherit the parent's loader), then runs the TypeScript body.
+// Worker entry when running from the sources: registers tsx in this thread (workers do not
+// inherit the parent's loader), then runs the TypeScript body. The built package runs train-worker.js.
 import { register } from 'tsx/esm/api';
 
 register();

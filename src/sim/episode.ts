@@ -1,7 +1,7 @@
 /**
- * The one episode loop. The user opens (an opening cannot end the conversation); the agent and the user alternate until the user is done,
- * the user could not make a usable reply, or the agent has used the turn budget (the cap that
- * stops a user who never says they are done). The user answers the agent's last turn before the
+ * The one episode loop. The user opens (an opening cannot end the conversation); the agent and
+ * the user alternate until the user is done, the user could not make a usable reply, or the agent
+ * has used the turn budget (the cap that stops a user who never says they are done). The user answers the agent's last turn before the
  * conversation is judged. A rule-based user and an LLM playing the user run through the same loop;
  * so do imagination, evaluation with either, and self-play.
  *

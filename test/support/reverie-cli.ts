@@ -1,6 +1,8 @@
 /**
  * Runs the real `reverie` command line in a child process, as a user would, and returns its exit
- * code and output instead of throwing on failure, so tests can assert on errors too.
+ * code and output instead of throwing on failure, so tests can assert on errors too. It runs the
+ * sources (through tsx), so a test sees the code as it is now, not the last build; the packaging
+ * test runs the built bin.
  *
  * @example
  * const { code, stderr } = await reverie('imagine', '--task', 'nope');
@@ -10,13 +12,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-export const reverieBin = join(import.meta.dirname, '..', '..', 'bin', 'reverie.mjs');
+/** What to pass to `node` to run the command line from the sources, before its own arguments. */
+export const reverieNodeArgs = ['--import', import.meta.resolve('tsx'), join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts')];
 
 export type CliRun = { code: number; stdout: string; stderr: string };
 
 export const reverie = async (...args: string[]): Promise<CliRun> => {
   try {
-    const { stdout, stderr } = await run(process.execPath, [reverieBin, ...args], { timeout: 60_000 });
+    // Below the longest test's own timeout (a demo of every task, on a busy machine).
+    const { stdout, stderr } = await run(process.execPath, [...reverieNodeArgs, ...args], { timeout: 115_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };

@@ -5,7 +5,7 @@
  * evaluations without an LLM judge, so built-in task reports stay as they were.
  *
  * @example
- * const markdown = ratingsTable(results); // '' when no agent was judged by an LLM
+ * const markdown = llmMarkdown(results); // '' when no agent was judged by an LLM
  */
 import type { AgentResult } from '../evaluate.ts';
 import { escapeHtml, formatNumber } from '../html.ts';

@@ -4,7 +4,7 @@
  * around a real item, so every persona has an item that pleases it fully.
  *
  * @example
- * samplePersona(catalog, createRng(1)) // → { kind: 'food', setting: 'any', pace: 'relaxed', cost: 'cheap', vague: true, patience: 4 }
+ * sampleRecommendationPersona(catalog, createRng(1)) // → { kind: 'food', setting: 'any', pace: 'relaxed', cost: 'cheap', vague: true, patience: 4 }
  */
 import { z } from 'zod';
 import type { Rng } from '../../../util/rng.ts';

@@ -1,0 +1,58 @@
+/**
+ * What `reverie train` does for the utterance-level algorithms, as a library function: train
+ * ILQL, BC or filtered BC on dialogues of one task and save the checkpoint folder an agent acts
+ * from (`NAME=DIR`). The task and its version come from the dialogues themselves.
+ *
+ * @example
+ * const { dialogues } = await imagineOffline(task, { count: 1000, seed: 1, file: 'run/dialogues.jsonl' });
+ * const trained = await trainCheckpoint(dialogues, { algorithm: 'ilql', steps: 500, out: 'run/ilql' });
+ * trained.summary; // transitions, steps per second, final losses
+ */
+import { readJsonl } from '../data/jsonl.ts';
+import { dialogueSchema } from '../data/dialogue.ts';
+import type { Dialogue } from '../data/dialogue.ts';
+import { createHashedEmbedder } from '../embed/hashed.ts';
+import { ReverieError } from '../errors.ts';
+import { saveCheckpoint } from '../rl/checkpoint.ts';
+import { defaultTrainOptions, train } from '../rl/train.ts';
+import type { Algorithm, TrainedModel, TrainOptions } from '../rl/train.ts';
+
+export type TrainCheckpointOptions = Partial<Omit<TrainOptions, 'algorithm'>> & {
+  algorithm: Algorithm;
+  /** The checkpoint folder. */
+  out: string;
+  /** Hashed feature dimension of the state and utterance encoder (default 1024). */
+  dimension?: number;
+  progress?: NodeJS.WritableStream & { isTTY?: boolean };
+};
+
+export type TrainedCheckpoint = { model: TrainedModel; options: TrainOptions; out: string; task: string; summary: string };
+
+/** The task and its version a dataset was made for; a dataset must hold one task. */
+export const datasetTask = (dialogues: readonly Dialogue[], where = 'the dataset'): { task: string; version: number } => {
+  const tasks = [...new Set(dialogues.map((dialogue) => dialogue.task))];
+  if (tasks.length !== 1) throw new ReverieError(`${where} holds dialogues of ${tasks.length === 0 ? 'no task' : `several tasks (${tasks.join(', ')})`}`, { hint: 'Train on a dataset of one task.' });
+  const version = typeof dialogues[0]?.meta.taskVersion === 'number' ? dialogues[0].meta.taskVersion : 1;
+  return { task: tasks[0] ?? '', version };
+};
+
+/** The dialogues of a JSONL dataset file and the task they were made for. */
+export const readDataset = async (file: string): Promise<{ dialogues: Dialogue[]; task: string; version: number }> => {
+  const dialogues = await readJsonl(file, dialogueSchema);
+  return { dialogues, ...datasetTask(dialogues, file) };
+};
+
+export const trainCheckpoint = async (dialogues: readonly Dialogue[], options: TrainCheckpointOptions): Promise<TrainedCheckpoint> => {
+  const { task, version } = datasetTask(dialogues);
+  const { out, dimension, progress, ...given } = options;
+  const embedder = createHashedEmbedder({ dimension: dimension ?? 1024 });
+  const trainOptions: TrainOptions = { ...defaultTrainOptions, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) } as TrainOptions;
+  const model = await train(dialogues, embedder, trainOptions, progress === undefined ? {} : { progress });
+  await saveCheckpoint(out, model, { task, taskVersion: version, embedder: embedder.config });
+  const last = model.history.at(-1)?.losses ?? {};
+  const summary =
+    `${trainOptions.algorithm}: ${model.stats.dialogues} dialogues, ${model.stats.transitions} transitions, ${model.library.length} distinct utterances\n` +
+    `${trainOptions.steps} steps in ${model.stats.seconds.toFixed(1)} s (${model.stats.stepsPerSecond.toFixed(1)} steps/s); final losses ${Object.entries(last).map(([name, value]) => `${name} ${value.toFixed(3)}`).join(', ')}\n` +
+    `checkpoint → ${out}`;
+  return { model, options: trainOptions, out, task, summary };
+};
