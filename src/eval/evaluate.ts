@@ -25,6 +25,8 @@ import { PASS_K_BOOTSTRAP, passKCurve } from './pass-k.ts';
 import type { PassKPoint } from './pass-k.ts';
 import { meanInterval, wilsonInterval } from './stats.ts';
 import type { Interval } from './stats.ts';
+import { diagnose } from './diagnostics.ts';
+import type { Diagnostics } from './diagnostics.ts';
 
 export type EvaluationOptions<P = unknown> = {
   /** How many personas each agent meets. */
@@ -60,6 +62,8 @@ export type AgentResult<P> = {
   episodes: EpisodeRecord<P>[];
   /** Ratings, failure attribution and the rest, for agents evaluated by an LLM judge. */
   llm?: LlmSummary;
+  /** Repeated turns, distinct openings and, on guessing tasks, how well guesses fit the answers. */
+  diagnostics?: Diagnostics;
 };
 
 export class EvaluationError extends ReverieError {
@@ -188,8 +192,16 @@ export const evaluateAgents = async <P>(
     run: (job) => simulatorEpisode(task, (agents[job.agent] as (typeof agents)[number]).name, (agents[job.agent] as (typeof agents)[number]).factory, options.seed, job),
     ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
     ...(options.onEpisode === undefined ? {} : { onEpisode: options.onEpisode }),
+    summarise: (name, records) => ({ ...summarise(name, records), diagnostics: diagnoseEpisodes(task, records) }),
   });
 };
+
+/** How the agent behaved in these episodes (see diagnostics.ts). */
+export const diagnoseEpisodes = <P>(task: Pick<TaskSimulator<P>, 'reviewGuesses'>, records: readonly EpisodeRecord<P>[]): Diagnostics =>
+  diagnose(
+    records.map(({ episode }) => episode.turns),
+    task.reviewGuesses === undefined ? undefined : (turns) => task.reviewGuesses?.(turns) ?? { guesses: 0, fitting: 0, repeated: 0 },
+  );
 
 /** One agent on a built-in task's held-out personas (see evaluateAgents). */
 export const evaluateAgent = async <P>(task: TaskSimulator<P>, name: string, factory: AgentFactory<P>, options: EvaluationOptions<P>): Promise<AgentResult<P>> => {
