@@ -34,7 +34,9 @@ export { defaultTrainOptions, train } from './rl/train.ts';
 export type { Algorithm, TrainedModel, TrainOptions } from './rl/train.ts';
 export { loadCheckpoint, saveCheckpoint } from './rl/checkpoint.ts';
 export type { LoadedCheckpoint } from './rl/checkpoint.ts';
+export { createEmbedder, embedderKinds } from './embed/create.ts';
 export { createHashedEmbedder } from './embed/hashed.ts';
+export type { EmbedderConfig, EmbedderKind } from './embed/embedder.ts';
 export { defaultTokenTrainOptions, tokenAlgorithms, tokenTrainOptions } from './token/train-options.ts';
 export { trainTokenModel } from './token/trainer.ts';
 

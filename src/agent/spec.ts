@@ -25,7 +25,7 @@ export const agentMeanings: Record<AgentName | 'NAME=DIR', string> = {
   naive: "answers at once without asking: the task's scripted agent; with --model, the LLM told to answer at once",
   oracle: "knows the user's hidden persona (an upper bound): the task's scripted agent; with --model, the LLM told the persona",
   prompted: "the LLM told the task's role and goal, with no training (needs --model)",
-  'NAME=DIR': 'a trained checkpoint (ILQL, BC or filtered BC; utterance- or token-level), named NAME',
+  'NAME=DIR': 'a trained checkpoint (ILQL, MC, BC or filtered BC; utterance- or token-level), named NAME',
 };
 
 /** The meanings as help text: one `name: meaning` line each. */

@@ -44,7 +44,8 @@ beforeAll(async () => {
   const options = tinyTokenOptions({ algorithm: 'token-ilql', steps: 60, batchSize: 4, learningRate: 1e-2, model: { vocabSize: 280, maxLength: 64 } });
   const { model } = await trainTokenModel(dialogues, options, { task: 'travel', taskVersion: 1, out: checkpoint });
   disposeTokenModel(model);
-});
+  // Sixty training steps: seconds alone, longer on a busy machine.
+}, 60_000);
 
 afterAll(async () => {
   await rm(folder, { recursive: true, force: true });

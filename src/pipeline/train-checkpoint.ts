@@ -11,7 +11,8 @@
 import { readJsonl } from '../data/jsonl.ts';
 import { dialogueSchema } from '../data/dialogue.ts';
 import type { Dialogue } from '../data/dialogue.ts';
-import { createHashedEmbedder } from '../embed/hashed.ts';
+import { createEmbedder } from '../embed/create.ts';
+import type { EmbedderKind } from '../embed/embedder.ts';
 import { ReverieError } from '../errors.ts';
 import { saveCheckpoint } from '../rl/checkpoint.ts';
 import { defaultTrainOptions, train } from '../rl/train.ts';
@@ -21,7 +22,9 @@ export type TrainCheckpointOptions = Partial<Omit<TrainOptions, 'algorithm'>> & 
   algorithm: Algorithm;
   /** The checkpoint folder. */
   out: string;
-  /** Hashed feature dimension of the state and utterance encoder (default 1024). */
+  /** The state and utterance encoder (default 'hashed'; 'dialogue' reads each exchange apart). */
+  encoder?: EmbedderKind;
+  /** Its feature dimension (default 1024). */
   dimension?: number;
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
 };
@@ -44,8 +47,8 @@ export const readDataset = async (file: string): Promise<{ dialogues: Dialogue[]
 
 export const trainCheckpoint = async (dialogues: readonly Dialogue[], options: TrainCheckpointOptions): Promise<TrainedCheckpoint> => {
   const { task, version } = datasetTask(dialogues);
-  const { out, dimension, progress, ...given } = options;
-  const embedder = createHashedEmbedder({ dimension: dimension ?? 1024 });
+  const { out, encoder, dimension, progress, ...given } = options;
+  const embedder = createEmbedder({ kind: encoder ?? 'hashed', version: 1, dimension: dimension ?? 1024 });
   const trainOptions: TrainOptions = { ...defaultTrainOptions, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) } as TrainOptions;
   const model = await train(dialogues, embedder, trainOptions, progress === undefined ? {} : { progress });
   await saveCheckpoint(out, model, { task, taskVersion: version, embedder: embedder.config });
