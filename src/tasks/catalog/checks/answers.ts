@@ -83,7 +83,7 @@ const guessingProblems = (catalog: GuessingCatalog, question: AgentQuestion, ask
   return problem(
     `"${question.text}" (${about(question)}) gets ${wrong.length} wrong answer${wrong.length === 1 ? '' : 's'}, e.g. ${catalog.items[firstWrong]?.name}: "${sampleAnswer(catalog, firstWrong, asked)}"`,
     others.length > 0
-      ? `It is also read as ${joinOptions(others.map((value) => `${attribute.name} = ${value}`), 'and')}: remove the shared word from that value's words or \`recognise\`; if every ${others[0]} is also a ${question.value}, write \`countsAs: [${question.value}]\` on ${others[0]}.`
+      ? `It is also read as ${joinOptions(others.map((value) => `${attribute.name} = ${value}`), 'and')}: remove the shared word from that value's words or \`recognise\`; if an item with ${others[0]} should answer yes to ${question.value} too, write \`countsAs: [${question.value}]\` on ${others[0]} instead.`
       : 'Check the item data of the values asked about.',
   );
 };
@@ -114,7 +114,10 @@ export const answerProblems = (catalog: Catalog): Problem[] =>
           severity: 'error',
           path: at,
           message: `the user simulator would not understand "${question.text}" as a question about ${about(question)}`,
-          hint: `The user reads a question about ${attribute.name} by its values' words and \`recognise\`, or by a word of its \`asks\`: add the words this question uses to one of them.`,
+          hint:
+            question.threshold !== undefined
+              ? `${comparisonHint} With more than one numeric attribute, also say a word of ${attribute.name}'s \`asks\`.`
+              : `The user reads a question about ${attribute.name} by its values' words and \`recognise\`, or by a word of its \`asks\`: add the words this question uses to one of them.`,
         },
       ];
     }

@@ -173,3 +173,56 @@ describe('phrasing the user reads naturally', () => {
     expect(said('a unicorn figure')).toEqual(['unicorn figure']);
   });
 });
+
+describe('the mistakes found in two catalogs written from the docs', () => {
+  const cities = (country: string, worn = ''): string => `family: guessing
+task:
+  name: cities
+  title: Guess my city
+  description: A user thinks of a city.
+  agent: {role: a player, goal: name the city}
+  user: {description: someone with a city in mind}
+  success: {description: the agent names the city, threshold: 0.5}
+  maxTurns: 10
+persona: {patience: [6, 10]}
+phrasing: {openings: [Guess my city.], confused: Ask me a yes-or-no question., guess: ['Is it {name}?']}
+attributes:
+${country}
+  capital:
+    type: boolean
+    values:
+      yes: {words: [a capital], recognise: [capital city], ask: ['Is it a capital city?']}
+      no: {words: [not a capital], ask: []}
+${worn}
+items:
+  - {name: Singapore, country: Singapore, capital: true}
+  - {name: Valparaiso, country: Chile, capital: false}
+  - {name: Santiago, country: Chile, capital: true}
+`;
+
+  it('a city-state: the question "Is it in Singapore?" is a guess, and the hint says how to ask it', async () => {
+    const found = await errors(cities("  country:\n    type: categorical\n    ask: ['Is it in {words}?']\n    values: [Singapore, Chile]"));
+    expect(found.map((problem) => problem.message)).toContain('attributes.country.ask.0: "Is it in Singapore?" reads as a guess of Singapore, not as a question about country = Singapore');
+    expect(found.find((problem) => problem.message.startsWith('attributes.country.ask.0'))?.hint).toMatch(/give country `asks` words \(like "country"\) and say one in it, or give Singapore its own `ask` wording/);
+  });
+
+  it('a city-state with its own question wording loads, and the user tells the question from the guess', async () => {
+    const source = cities("  country:\n    type: categorical\n    asks: [country]\n    ask: ['Is it in {words}?']\n    values:\n      Singapore: {ask: ['Is the country Singapore?']}\n      Chile: null");
+    expect(await problems(source)).toEqual([]);
+    const catalog = await guessing(source);
+    const reply = (item: string, question: string) => createGuessingUser(catalog, { item, unsure: [], patience: 10 }, createRng(1)).reply([{ role: 'user', text: 'Hi' }, { role: 'agent', text: question }]).text;
+    expect(reply('singapore', 'Is the country Singapore?')).toBe('Yes, Singapore.');
+    expect(reply('santiago', 'Is the country Singapore?')).toBe('No, not Singapore.');
+    expect(reply('santiago', 'Is it a capital city?')).toBe('Yes, a capital.');
+    expect(reply('singapore', 'Is it Singapore?')).toMatch(/Singapore/);
+    expect(readAgentText(catalog, 'Is it Singapore?').items.map((item) => item.name)).toEqual(['Singapore']);
+  });
+
+  it('a recogniser added to one value makes another value’s question answer wrongly', async () => {
+    const worn = "  worn:\n    type: categorical\n    asks: [worn]\n    ask: ['Is it worn {words}?']\n    values:\n      feet: {words: [on the feet]}\n      body: {words: [on the body], recognise: [worn]}";
+    const source = cities("  country:\n    type: categorical\n    asks: [country]\n    ask: ['Is the country {words}?']\n    values: [Singapore, Chile]", worn).replace(/capital: (true|false)\}/g, 'capital: $1, worn: body}');
+    const found = await errors(source);
+    expect(found.map((problem) => problem.message)).toEqual(['attributes.worn.ask.0: "Is it worn on the feet?" (worn = feet) gets 3 wrong answers, e.g. Singapore: "Yes, on the body."']);
+    expect(found[0]?.hint).toMatch(/^It is also read as worn = body: remove the shared word/);
+  });
+});

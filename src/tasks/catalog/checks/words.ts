@@ -64,7 +64,7 @@ const items = (catalog: Catalog, attribute: CatalogAttribute, value: CatalogValu
         severity: 'error',
         path: valuePath(attribute, value),
         message: `"${phrase}" (${attribute.name} = ${value.name}) is also the name of the item ${item.name}`,
-        hint: `Every question about ${value.name} would read as a guess of ${item.name}. Give ${attribute.name} \`asks\` words and say one in its questions ("Is its colour orange?"): a name said as a value in such a question is not a guess.`,
+        hint: `Every question about ${value.name} would read as a guess of ${item.name}. Give ${attribute.name} \`asks\` words and say one in its questions ("Is its ${attribute.name} ${value.words[0] ?? value.name}?"): a name said as a value in such a question is not a guess.`,
       }));
 
 /** `within: B`: every item with one value of this attribute has the same value of B. */
