@@ -18,14 +18,16 @@ import { readAgentText } from './reading.ts';
 
 /** Items whose answers to every question agents can ask are the same, largest groups first. */
 export const identicalGroups = (catalog: Catalog): CatalogItem[][] => {
+  const questions = catalog.family === 'guessing' ? askables(catalog) : [];
   const signature = (item: CatalogItem): string =>
     catalog.family === 'guessing'
-      ? askables(catalog)
-          .map((askable) => String(askable.test(item)))
-          .join()
+      ? questions.map((askable) => String(askable.test(item))).join()
       : catalog.attributes.map((attribute) => valuesOf(item, attribute.name).join('+')).join('|');
   const groups = new Map<string, CatalogItem[]>();
-  for (const item of catalog.items) groups.set(signature(item), [...(groups.get(signature(item)) ?? []), item]);
+  for (const item of catalog.items) {
+    const key = signature(item);
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
   return [...groups.values()].filter((group) => group.length > 1).sort((a, b) => b.length - a.length);
 };
 
