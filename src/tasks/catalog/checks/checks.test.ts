@@ -226,3 +226,21 @@ items:
     expect(found[0]?.hint).toMatch(/^It is also read as worn = body: remove the shared word/);
   });
 });
+
+describe('declared overlaps are checked against the data', () => {
+  it('`within` must hold for every item, and only the declared attribute may answer too', async () => {
+    const countries = await readFile(fileURLToPath(new URL('../../countries/catalog.yaml', import.meta.url)), 'utf8');
+    expect(countries).toContain('within: region');
+    const found = await errors(countries.replace('within: region', 'within: landlocked'));
+    expect(found.map((problem) => problem.message)).toContain('attributes.subregion.values.Western Africa: subregion is within landlocked, but items with Western Africa are in no and yes (Benin and Burkina Faso)');
+    // Without `within: region`, "North Africa" is read as the subregion alone, the longer mention.
+    expect(found.every((problem) => problem.message.includes('is within landlocked'))).toBe(true);
+    // Without `countsAs`, "German" belongs to two values and Switzerland answers a German question wrongly.
+    const german = await errors(countries.replace('countsAs: [German]', 'recognise: [German]'));
+    expect(german.map((problem) => problem.message)).toEqual([
+      'attributes.languages.values.Swiss German: "German" is read as both languages = German and languages = Swiss German',
+      'attributes.languages.ask.0: "Do they speak German there?" (languages = German) gets 1 wrong answer, e.g. Switzerland: "Yes, Swiss German."',
+      'attributes.languages.ask.1: "Is German an official language?" (languages = German) gets 1 wrong answer, e.g. Switzerland: "Yes, Swiss German."',
+    ]);
+  });
+});
