@@ -29,6 +29,10 @@ const fieldHint = (path: readonly (string | number)[], code: string): string => 
   return taskSpecHint;
 };
 
+/** zod says "expected string, received undefined" for a field left out; say so plainly. */
+export const missingOr = (issue: { code: string; message: string; expected?: unknown }): string =>
+  issue.code === 'invalid_type' && issue.message.endsWith('received undefined') ? `missing (expected ${String(issue.expected)})` : issue.message;
+
 export const taskSpecProblems = (text: string, file: string): FileProblem[] => {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -46,6 +50,6 @@ export const taskSpecProblems = (text: string, file: string): FileProblem[] => {
     const position = isNode(node) ? positionOf(node.range?.[0]) : undefined;
     const field = path.length > 0 ? `${path.join('.')}: ` : '';
     const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-    return { file, position, severity: 'error', message: `${field}${issue.message}${keys}`, hint: fieldHint(path, issue.code) };
+    return { file, position, severity: 'error', message: `${field}${missingOr(issue)}${keys}`, hint: fieldHint(path, issue.code) };
   });
 };

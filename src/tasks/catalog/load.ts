@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { loadTaskSpecFile } from '../../task/load.ts';
-import { taskSpecHint } from '../../task/check.ts';
+import { missingOr, taskSpecHint, taskSpecProblems } from '../../task/check.ts';
 import { taskSpecSchema } from '../../task/spec.ts';
 import type { TaskSpec } from '../../task/spec.ts';
 import { compileAttributes, compileItems, rawItemsFromFile } from './compile.ts';
@@ -45,7 +45,7 @@ const schemaProblems = (schema: z.ZodType, value: unknown, prefix: Path = []): P
       const docs = prefix[0] === 'task' ? 'docs/task-format.md' : 'docs/catalog-format.md';
       return { severity: 'error', path: [...path, issue.keys[0]], message: 'unknown key; check its spelling', hint: `${path.length > 0 ? `${path.join('.')} takes` : 'A catalog takes'} the keys listed in ${docs}.` };
     }
-    return { severity: 'error', path, message: issue.message, hint: prefix[0] === 'task' ? taskSpecHint : catalogFormatHint };
+    return { severity: 'error', path, message: missingOr(issue), hint: prefix[0] === 'task' ? taskSpecHint : catalogFormatHint };
   });
 };
 
@@ -108,7 +108,12 @@ export const inspectCatalog = async (text: string, file: string): Promise<Inspec
   } catch (error) {
     if (error instanceof CatalogProblemsError) return { problems: [...error.problems] };
     if (error instanceof CatalogError) return { problems: [fromCatalogError(error)] };
-    if (error instanceof TaskSpecError) return { problems: [{ file: error.file, position: error.line === undefined ? undefined : { line: error.line, col: 1 }, severity: 'error', message: error.message.replace(/^[^ ]*: /, ''), hint: error.hint ?? '' }] };
+    if (error instanceof TaskSpecError) {
+      // The catalog names a spec file with problems: every one of them, as `check` shows a spec's.
+      const spec = await readFile(error.file, 'utf8').catch(() => undefined);
+      const problems = spec === undefined ? [] : taskSpecProblems(spec, error.file);
+      return { problems: problems.length > 0 ? problems : [{ file: error.file, position: undefined, severity: 'error', message: error.message.replace(`${error.file}: `, ''), hint: error.hint ?? '' }] };
+    }
     throw error;
   }
 };
