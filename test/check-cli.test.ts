@@ -51,6 +51,16 @@ describe('reverie check, init and tasks FILE', () => {
     expect(stdout).toMatch(/spec\.yaml:\d+:11: error: maxTurns: /);
   });
 
+  it('a catalog naming a task spec file reports every problem of that file, each at its line', async () => {
+    await writeFile(join(dir, 'bad-spec.yaml'), 'name: Bad\ntitle: Bad\n');
+    const catalog = join(dir, 'with-spec.yaml');
+    await writeFile(catalog, (await readFile(objects, 'utf8')).replace(/^task:\n(  .*\n)+/m, 'task: bad-spec.yaml\n'));
+    const { code, stdout } = await reverie('check', catalog);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${join(dir, 'bad-spec.yaml')}:1:7: error: name: use lowercase letters`);
+    expect(stdout).toContain(`${join(dir, 'bad-spec.yaml')}:1:1: error: maxTurns: missing (expected number)`);
+  });
+
   it('tasks FILE checks the file; tasks alone lists the built-in tasks and points to init and check', async () => {
     expect((await reverie('tasks', objects)).stdout).toContain(`${objects}: ok`);
     const { stdout } = await reverie('tasks');
