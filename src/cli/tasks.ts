@@ -3,7 +3,7 @@
  * as `reverie check` does.
  */
 import type { Command } from 'commander';
-import { builtInTaskNames, loadBuiltInTask } from '../task/registry.ts';
+import { builtInTaskNames, loadBuiltInTask } from '../tasks/registry.ts';
 import { runCheck } from './check.ts';
 
 export const registerTasks = (program: Command): void => {

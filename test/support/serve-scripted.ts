@@ -11,7 +11,7 @@
  * `plain` answers every request with "ok"; a task name plays every step of imagination and
  * evaluation for that task (users, agents, judge), with a few of the faults real models make.
  */
-import { resolveTaskSpec } from '../../src/task/registry.ts';
+import { resolveTaskSpec } from '../../src/tasks/registry.ts';
 import { evaluationScript } from './evaluation-script.ts';
 import { startScriptedServer } from './scripted-llm-server.ts';
 import type { Script } from './scripted-llm-server.ts';
