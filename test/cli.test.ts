@@ -14,7 +14,7 @@ describe('reverie command line', () => {
   });
 
   it('has --help on every command', async () => {
-    for (const command of ['demo', 'imagine', 'train', 'eval', 'chat', 'serve', 'tasks']) {
+    for (const command of ['demo', 'imagine', 'train', 'eval', 'chat', 'serve', 'tasks', 'check', 'init']) {
       const { code, stdout } = await reverie(command, '--help');
       expect(code).toBe(0);
       expect(stdout).toContain(`Usage: reverie ${command}`);
@@ -29,14 +29,16 @@ describe('reverie command line', () => {
     for (const task of ['countries', 'instruction', 'persuasion', 'travel']) {
       const results = JSON.parse(await readFile(join(out, task, 'results.json'), 'utf8')) as { task: string; agents: { name: string }[] };
       expect(results.task).toBe(task);
-      expect(results.agents.map((agent) => agent.name)).toEqual(['behaviour', 'naive', 'bc', 'fbc', 'ilql', 'oracle']);
+      expect(results.agents.map((agent) => agent.name)).toEqual(['behaviour', 'naive', 'bc', 'fbc', 'mc', 'ilql', 'oracle']);
     }
   }, 120_000);
 
   it('lists every built-in task', async () => {
     const { code, stdout } = await reverie('tasks');
     expect(code).toBe(0);
-    expect(stdout.split('\n').filter((line) => line !== '').map((line) => line.split(' ')[0])).toEqual(['countries', 'instruction', 'persuasion', 'travel']);
+    const [list = '', pointer = ''] = stdout.split('\n\n');
+    expect(list.split('\n').map((line) => line.split(' ')[0])).toEqual(['countries', 'instruction', 'persuasion', 'travel']);
+    expect(pointer).toMatch(/reverie init.*reverie check FILE/);
     expect(stdout).toMatch(/^persuasion  Persuading a reluctant donor: .*\(success ≥ 0\.5, at most 8 agent turns\)$/m);
   });
 

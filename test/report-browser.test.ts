@@ -87,6 +87,8 @@ describe('report.html in headless Chromium', () => {
     const rows = page.locator('table.results tbody tr');
     expect(await rows.count()).toBe(3);
     expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-agent')))).toEqual(['naive', 'oracle', 'scored']);
+    // How the agents behaved: its own table, one row per agent too.
+    expect(await page.locator('table.diagnostics tbody tr').count()).toBe(3);
     const headers = await page.locator('table.results thead th').allTextContents();
     expect(headers.slice(0, 4)).toEqual(['agent', 'success (95% CI)', 'mean reward (95% CI)', 'mean turns']);
     expect(headers).toContain('pass2 (95% CI)');

@@ -5,9 +5,11 @@
 import { Command, CommanderError } from 'commander';
 import { ReverieError } from '../errors.ts';
 import { registerChat } from './chat.ts';
+import { registerCheck } from './check.ts';
 import { registerDemo } from './demo.ts';
 import { registerEval } from './eval.ts';
 import { registerImagine } from './imagine.ts';
+import { registerInit } from './init.ts';
 import { registerServe } from './serve.ts';
 import { registerTasks } from './tasks.ts';
 import { registerTrain } from './train.ts';
@@ -25,6 +27,8 @@ registerEval(program);
 registerChat(program);
 registerServe(program);
 registerTasks(program);
+registerCheck(program);
+registerInit(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,14 +5,16 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { embedderKinds } from '../embed/create.ts';
+import type { EmbedderKind } from '../embed/embedder.ts';
 import { readDataset, trainCheckpoint } from '../pipeline/train-checkpoint.ts';
 import { defaultTrainOptions } from '../rl/train.ts';
-import type { Algorithm } from '../rl/train.ts';
+import type { Algorithm, TrainOptions } from '../rl/train.ts';
 import { disposeTokenModel } from '../token/model.ts';
 import { defaultTokenTrainOptions, tokenAlgorithms, tokenTrainOptions } from '../token/train-options.ts';
 import type { TokenAlgorithm } from '../token/train-options.ts';
 import { trainTokenModel } from '../token/trainer.ts';
-import { integer, nonNegativeNumber, positiveInteger } from './options.ts';
+import { choice, integer, nonNegativeNumber, positiveInteger } from './options.ts';
 
 const algorithms = ['ilql', 'mc', 'bc', 'fbc', ...tokenAlgorithms] as const;
 
@@ -36,6 +38,8 @@ type TrainFlags = {
   expectile?: number;
   gamma?: number;
   dimension: number;
+  encoder: EmbedderKind;
+  prior: TrainOptions['prior'];
   seed?: number;
   layers: number;
   embd: number;
@@ -62,7 +66,9 @@ const trainUtterance = async (flags: TrainFlags, algorithm: Algorithm): Promise<
     inputDropout: flags.inputDropout,
     expectile: flags.expectile,
     gamma: flags.gamma,
+    prior: flags.prior,
     seed: flags.seed,
+    encoder: flags.encoder,
     progress: process.stderr,
   });
   process.stdout.write(`${trained.summary}\n`);
@@ -120,6 +126,8 @@ export const registerTrain = (program: Command): void => {
     .option('--hidden <n>', 'utterance level: hidden width of every network', positiveInteger('--hidden'), d.hidden)
     .option('--input-dropout <x>', 'utterance level: share of input features dropped while training', nonNegativeNumber('--input-dropout'), d.inputDropout)
     .option('--dimension <n>', 'utterance level: hashed embedding dimension', positiveInteger('--dimension'), 1024)
+    .option('--encoder <kind>', `utterance level: state encoder, ${embedderKinds.join(' or ')} (dialogue reads each exchange apart: which answer went with which question)`, choice('--encoder', embedderKinds), 'hashed')
+    .option('--prior <from>', 'utterance level, ilql and mc: what the prior that proposes candidates learns from, all (the behaviour policy) or successes (filtered BC)', choice('--prior', ['all', 'successes'] as const), d.prior)
     .option('--layers <n>', 'token level: transformer layers', positiveInteger('--layers'), t.model.layers)
     .option('--embd <n>', 'token level: hidden size', positiveInteger('--embd'), t.model.embd)
     .option('--heads <n>', 'token level: attention heads (must divide --embd)', positiveInteger('--heads'), t.model.heads)

@@ -90,7 +90,7 @@ const diagnosticsHtml = (results: ReportInput['results']): string => {
   const row = (cells: readonly string[], tag: 'th' | 'td') => `<tr>${cells.map((cell) => `<${tag}>${escapeHtml(cell)}</${tag}>`).join('')}</tr>`;
   return [
     '<h2 id="behaviour">How the agents behaved</h2>',
-    `<div class="table-wrap"><table class="results"><thead>${row(table.header, 'th')}</thead><tbody>${table.cells.map((cells) => row(cells, 'td')).join('')}</tbody></table></div>`,
+    `<div class="table-wrap"><table class="diagnostics"><thead>${row(table.header, 'th')}</thead><tbody>${table.cells.map((cells) => row(cells, 'td')).join('')}</tbody></table></div>`,
     `<p class="muted">${escapeHtml(DIAGNOSTICS_NOTE)}</p>`,
   ].join('\n');
 };

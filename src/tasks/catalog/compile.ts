@@ -8,7 +8,8 @@
  * const items = compileItems(raw, attributes, yaml);
  */
 import type { LocatedYaml } from './errors.ts';
-import type { CatalogAttribute, CatalogItem, CatalogValue } from './model.ts';
+import type { Answers, CatalogAttribute, CatalogItem, CatalogValue } from './model.ts';
+import { capitalise } from './phrase.ts';
 import { bucketOf } from './numbers.ts';
 import { compileRecognisers, namePattern } from './reading.ts';
 import type { AttributeSpec, ValueSpec } from './schema.ts';
@@ -17,7 +18,31 @@ import type { RawItem } from './source.ts';
 type Family = 'recommendation' | 'guessing';
 
 /** Keys an item or persona uses for itself, so no attribute may take them. */
-export const reservedNames = ['id', 'name', 'description', 'aliases', 'vague', 'patience', 'item', 'unsure'];
+export const reservedNames = ['id', 'name', 'description', 'aliases', 'article', 'vague', 'patience', 'item', 'unsure'];
+
+/** How the user answers by default: agents read "Yes" and "No" at the start of each sentence. */
+export const defaultAnswers: Answers = {
+  yes: ['Yes, {words}.'],
+  no: ['No, not {words}.'],
+  unsure: ["I'm not sure about that.", "I don't know, to be honest."],
+  missing: ['It depends.'],
+};
+
+/** Answer templates must start the way agents read them: "Yes", "No", or neither for not knowing. */
+const checkedAnswers = <A extends Partial<Answers>>(given: Partial<Answers> | undefined, yaml: LocatedYaml, path: readonly (string | number)[], defaults: A): A => {
+  const answers = { ...defaults, ...given } as A;
+  for (const [kind, templates] of Object.entries(answers)) {
+    templates.forEach((template, index) => {
+      const first = /^\W*(yes|no)\b/i.exec(template)?.[1]?.toLowerCase();
+      const wanted = kind === 'yes' || kind === 'no' ? kind : undefined;
+      if (first !== wanted) {
+        const hint = wanted === undefined ? 'Agents take an answer starting "Yes" or "No" as a yes or a no; say "not sure" or "it depends" another way.' : `Agents read an answer by its first word: start it with "${capitalise(wanted)}".`;
+        yaml.fail([...path, 'answers', kind, index], wanted === undefined ? `"${template}" starts with "${first ?? ''}", but the user does not know` : `"${template}" does not start with "${capitalise(wanted)}"`, hint);
+      }
+    });
+  }
+  return answers;
+};
 
 const patterns = (entries: readonly string[], yaml: LocatedYaml, path: readonly (string | number)[]): RegExp[] => {
   try {
@@ -30,14 +55,23 @@ const patterns = (entries: readonly string[], yaml: LocatedYaml, path: readonly 
 const compileValues = (declared: AttributeSpec['values'], yaml: LocatedYaml, path: readonly (string | number)[]): CatalogValue[] => {
   const entries: [string, ValueSpec | null][] = Array.isArray(declared) ? declared.map((name) => [name, null]) : Object.entries(declared ?? {});
   const seen = new Set<string>();
+  const wordsOf = new Map(entries.map(([name, spec]) => [name, spec?.words ?? [name.replace(/[-_]/g, ' ')]]));
   return entries.map(([name, spec], index) => {
     const at = Array.isArray(declared) ? [...path, index] : [...path, name];
     if (seen.has(name)) yaml.fail(at, `value "${name}" is declared twice`);
     seen.add(name);
-    const words = spec?.words ?? [name.replace(/[-_]/g, ' ')];
-    const value: CatalogValue = { name, words, label: spec?.label ?? name, patterns: patterns([...words, ...(spec?.recognise ?? [])], yaml, at) };
+    const words = wordsOf.get(name) ?? [];
+    const countsAs = spec?.countsAs ?? [];
+    for (const other of countsAs) {
+      if (other === name || !wordsOf.has(other)) yaml.fail([...at, 'countsAs'], `"${other}" is not another value of this attribute`, `countsAs names other values of the same attribute: ${[...wordsOf.keys()].filter((each) => each !== name).join(', ')}.`);
+    }
+    // A value that counts as another is read wherever the other is asked about.
+    const borrowed = countsAs.flatMap((other) => wordsOf.get(other) ?? []).filter((word) => !words.includes(word) && !(spec?.recognise ?? []).includes(word));
+    const value: CatalogValue = { name, words, label: spec?.label ?? name, patterns: patterns([...words, ...(spec?.recognise ?? []), ...borrowed], yaml, at), countsAs };
     if (spec?.says !== undefined) value.says = spec.says;
     if (spec?.below !== undefined) value.below = spec.below;
+    if (spec?.ask !== undefined) value.ask = spec.ask;
+    if (spec?.answers !== undefined) value.answers = checkedAnswers(spec.answers, yaml, at, {});
     return value;
   });
 };
@@ -85,8 +119,11 @@ const compileAttribute = (name: string, spec: AttributeSpec, family: Family, yam
     if (spec.weight === undefined) yaml.fail(path, 'a recommendation attribute needs a weight, its share of the judge\'s score');
     if (spec.questions.length === 0) yaml.fail(path, 'no phrasing: give `questions`, the open questions agents ask about it');
     if (spec.user?.says === undefined && values.some((value) => value.says === undefined)) yaml.fail(path, 'no phrasing: give `user.says`, how a user states a preference for it');
-  } else if (spec.ask === undefined && (spec.type !== 'numeric' || spec.compare === undefined)) {
+  } else if (spec.ask === undefined && values.every((value) => value.ask === undefined) && (spec.type !== 'numeric' || spec.compare === undefined)) {
     yaml.fail(path, `no phrasing: give \`ask\`, the yes/no questions agents ask about it${spec.type === 'numeric' ? ' (or `compare`)' : ''}`);
+  }
+  if (family === 'recommendation') {
+    for (const key of ['ask', 'compare', 'within', 'answers'] as const) if (spec[key] !== undefined) yaml.fail([...path, key], `\`${key}\` belongs to guessing catalogs`, 'Recommendation agents ask open questions (`questions`) and offer values (`phrasing.options`).');
   }
   const bounds = values.flatMap((value) => (value.below === undefined ? [] : [value.below]));
   const attribute: CatalogAttribute = {
@@ -104,8 +141,10 @@ const compileAttribute = (name: string, spec: AttributeSpec, family: Family, yam
     user: { says: spec.user?.says ?? [], any: spec.user?.any ?? ["I don't mind."], vague: spec.user?.vague ?? ['Hmm, hard to say.'] },
     describe: spec.describe ?? `${name} {value}`,
     describeAny: spec.describeAny ?? `any ${name}`,
+    answers: checkedAnswers(spec.answers, yaml, path, defaultAnswers),
   };
   if (spec.range !== undefined) attribute.range = spec.range;
+  if (spec.within !== undefined) attribute.within = spec.within;
   return attribute;
 };
 
@@ -113,6 +152,12 @@ export const compileAttributes = (specs: Readonly<Record<string, AttributeSpec>>
   const attributes = Object.entries(specs).map(([name, spec]) => compileAttribute(name, spec, family, yaml));
   if (attributes.length === 0) yaml.fail(['attributes'], 'declare at least one attribute');
   if (family === 'recommendation' && !attributes.some((attribute) => attribute.weight > 0)) yaml.fail(['attributes'], 'at least one attribute needs a weight above 0');
+  for (const attribute of attributes) {
+    const within = attribute.within;
+    if (within !== undefined && (within === attribute.name || !attributes.some((each) => each.name === within))) {
+      yaml.fail(['attributes', attribute.name, 'within'], `"${within}" is not another attribute`, `within names the attribute whose values contain this one's: ${attributes.filter((each) => each !== attribute).map((each) => each.name).join(', ')}.`);
+    }
+  }
   return attributes;
 };
 
@@ -153,7 +198,10 @@ export const compileItems = (raws: readonly RawItem[], attributes: readonly Cata
       if (read.values !== undefined) values[attribute.name] = read.values;
       if (read.number !== undefined) numbers[attribute.name] = read.number;
     }
-    return { id: raw.id, name: raw.name, description: raw.description, pattern: namePattern([raw.name, ...raw.aliases]), values, numbers };
+    const names = [...new Set([raw.name, ...raw.aliases])];
+    const item: CatalogItem = { id: raw.id, name: raw.name, names, description: raw.description, pattern: namePattern(names), values, numbers };
+    if (raw.article !== undefined) item.article = raw.article;
+    return item;
   });
 };
 
@@ -163,10 +211,11 @@ const slug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g,
 export const rawItemsFromFile = (items: readonly Record<string, unknown>[], attributes: readonly CatalogAttribute[], yaml: LocatedYaml): RawItem[] =>
   items.map((item, index) => {
     const at = (key: string) => ['items', index, key];
-    const { id, name, description, aliases, ...fields } = item;
+    const { id, name, description, aliases, article, ...fields } = item;
     if (typeof name !== 'string') return yaml.fail(['items', index], 'every item needs a name');
     if (id !== undefined && typeof id !== 'string') yaml.fail(at('id'), 'an id is a string');
     if (aliases !== undefined && !(Array.isArray(aliases) && aliases.every((alias) => typeof alias === 'string'))) yaml.fail(at('aliases'), 'aliases is a list of names');
+    if (article !== undefined && typeof article !== 'string') yaml.fail(at('article'), 'an article is a word such as "a", "an" or "the", or "" for none');
     for (const key of Object.keys(fields)) if (!attributes.some((attribute) => attribute.name === key)) yaml.fail(at(key), `"${key}" is not a declared attribute`);
     return {
       id: typeof id === 'string' ? id : slug(name),
@@ -176,5 +225,6 @@ export const rawItemsFromFile = (items: readonly Record<string, unknown>[], attr
       fields,
       origin: (key) => (key === 'id' && id === undefined ? at('name') : at(key)),
       lenient: new Set(),
+      ...(typeof article === 'string' ? { article } : {}),
     };
   });

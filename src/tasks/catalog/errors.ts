@@ -11,16 +11,23 @@ import { ReverieError } from '../../errors.ts';
 
 export type Position = { line: number; col: number };
 
+export const catalogFormatHint = 'Fix the catalog file; docs/catalog-format.md describes every field.';
+
 export class CatalogError extends ReverieError {
-  override readonly name = 'CatalogError';
+  override readonly name: string = 'CatalogError';
   readonly file: string;
   readonly line: number | undefined;
+  readonly position: Position | undefined;
+  /** The message without the file and position, as `reverie check` prints it. */
+  readonly problem: string;
 
-  constructor(file: string, position: Position | undefined, message: string) {
+  constructor(file: string, position: Position | undefined, message: string, hint = catalogFormatHint) {
     const where = position === undefined ? file : `${file}:${position.line}:${position.col}`;
-    super(`${where}: ${message}`, { hint: 'Fix the catalog file; the README describes the catalog format.' });
+    super(`${where}: ${message}`, { hint });
     this.file = file;
     this.line = position?.line;
+    this.position = position;
+    this.problem = message;
   }
 }
 
@@ -28,10 +35,11 @@ export type Path = readonly (string | number)[];
 
 /** A parsed YAML document that can say where any path in it is written. */
 export type LocatedYaml = {
+  file: string;
   value: unknown;
   /** The deepest node on the path that exists: for a missing key, its parent mapping. */
   positionOf(path: Path): Position | undefined;
-  fail(path: Path, message: string): never;
+  fail(path: Path, message: string, hint?: string): never;
 };
 
 export const parseLocatedYaml = (text: string, file: string): LocatedYaml => {
@@ -61,10 +69,11 @@ export const parseLocatedYaml = (text: string, file: string): LocatedYaml => {
     return isNode(at) && at.range !== undefined && at.range !== null ? lineCounter.linePos(at.range[0]) : undefined;
   };
   return {
+    file,
     value: document.toJS(),
     positionOf,
-    fail: (path, message) => {
-      throw new CatalogError(file, positionOf(path), path.length > 0 ? `${path.join('.')}: ${message}` : message);
+    fail: (path, message, hint) => {
+      throw new CatalogError(file, positionOf(path), path.length > 0 ? `${path.join('.')}: ${message}` : message, hint);
     },
   };
 };

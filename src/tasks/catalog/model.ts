@@ -22,7 +22,16 @@ export type CatalogValue = {
   patterns: readonly RegExp[];
   /** Numeric buckets: the bucket holds numbers below this bound. */
   below?: number;
+  /** Guessing: this value's own question templates, instead of its attribute's `ask`. */
+  ask?: readonly string[];
+  /** Values of the same attribute a question about which holds for this one too. */
+  countsAs: readonly string[];
+  /** Guessing: answers to a question about this value alone. */
+  answers?: Partial<Pick<Answers, 'yes' | 'no'>>;
 };
+
+/** Answer templates of a guessing attribute, with {words}. */
+export type Answers = { yes: readonly string[]; no: readonly string[]; unsure: readonly string[]; missing: readonly string[] };
 
 export type CatalogAttribute = {
   name: string;
@@ -41,11 +50,18 @@ export type CatalogAttribute = {
   user: { says: readonly string[]; any: readonly string[]; vague: readonly string[] };
   describe: string;
   describeAny: string;
+  /** Guessing: the attribute whose values contain this one's (subregion within region). */
+  within?: string;
+  answers: Answers;
 };
 
 export type CatalogItem = {
   id: string;
   name: string;
+  /** The name and every alias. */
+  names: readonly string[];
+  /** "a", "an" or "" before the name in `{a name}`; by default from the name's first letter. */
+  article?: string;
   description: string;
   /** Finds the item's name or an alias, as whole words, in normalised text. */
   pattern: RegExp;
@@ -107,5 +123,12 @@ export const hasValue = (item: CatalogItem, attribute: string, value: string): b
 
 /** The position of a value in its attribute's declared order; ceilings compare by it. */
 export const rankOf = (attribute: CatalogAttribute, value: string): number => attribute.values.findIndex((each) => each.name === value);
+
+/** The questions a guesser can ask about one value: its own, else its attribute's. */
+export const askTemplates = (attribute: CatalogAttribute, value: CatalogValue): readonly string[] => value.ask ?? attribute.ask;
+
+/** Whether a yes/no question about `value` is true of the item: it has the value, or one that counts as it. */
+export const holds = (attribute: CatalogAttribute, item: CatalogItem, value: string): boolean =>
+  valuesOf(item, attribute.name).some((name) => name === value || (valueNamed(attribute, name)?.countsAs.includes(value) ?? false));
 
 export const valueNamed = (attribute: CatalogAttribute, name: string): CatalogValue | undefined => attribute.values.find((value) => value.name === name);

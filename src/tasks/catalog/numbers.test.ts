@@ -56,3 +56,46 @@ describe('reading comparisons', () => {
     expect(compares({ op: 'below', value: 10, text: '' }, 11)).toBe(false);
   });
 });
+
+describe('numbers in words', () => {
+  it.each([
+    ['does it have over five million people?', 'above', 5_000_000, 'over five million'],
+    ['is it more than 3 million?', 'above', 3_000_000, 'more than 3 million'],
+    ['is it under a thousand metres?', 'below', 1000, 'under a thousand'],
+    ['more than two hundred and fifty thousand?', 'above', 250_000, 'more than two hundred and fifty thousand'],
+    ['at least twenty-five grams', 'above', 25, 'at least twenty-five'],
+    ['fewer than ninety-nine', 'below', 99, 'fewer than ninety-nine'],
+  ])('reads "%s"', (text, op, value, said) => {
+    expect(readComparisons(text)).toEqual([{ op, value, text: said }]);
+  });
+
+  it('reads nothing in words that are not numbers', () => {
+    expect(readComparisons('is it over a bridge?')).toEqual([]);
+    expect(readComparisons('is it above anything?')).toEqual([]);
+  });
+
+  it('reads back every number it writes in words, up to a billion', () => {
+    const say = (n: number): string => {
+      const units = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+      const tens = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+      const below1000 = (m: number): string => {
+        const hundreds = Math.floor(m / 100);
+        const rest = m % 100;
+        const restWords = rest < 20 ? units[rest] : `${tens[Math.floor(rest / 10)]}${rest % 10 === 0 ? '' : `-${units[rest % 10]}`}`;
+        return hundreds === 0 ? (restWords as string) : `${units[hundreds]} hundred${rest === 0 ? '' : ` and ${restWords}`}`;
+      };
+      const parts: string[] = [];
+      for (const [scale, name] of [[1e9, 'billion'], [1e6, 'million'], [1e3, 'thousand']] as const) {
+        if (n >= scale) parts.push(`${below1000(Math.floor(n / scale))} ${name}`);
+        n %= scale;
+      }
+      if (n > 0 || parts.length === 0) parts.push(below1000(n));
+      return parts.join(' ');
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 999_999_999 }), (value) => {
+        expect(readComparisons(`is it over ${say(value)} kilometres?`)[0]?.value).toBe(value);
+      }),
+    );
+  });
+});

@@ -5,7 +5,9 @@
  * @example
  * bucketOf([{ name: 'small', below: 1000 }, { name: 'large' }], 20) // → 'small'
  * readComparisons('Is it bigger than 1.5 million square kilometres?') // → [{ op: 'above', value: 1500000, text: 'bigger than 1.5 million' }]
+ * readComparisons('does it have over five million people?') // → [{ op: 'above', value: 5000000, text: 'over five million' }]
  */
+import { numberWordsSource, wordsToNumber } from './number-words.ts';
 
 export type Bucket = { name: string; below?: number };
 
@@ -24,15 +26,15 @@ const below = ['less than', 'fewer than', 'smaller than', 'lower than', 'under',
 const scales: Record<string, number> = { thousand: 3, k: 3, million: 6, m: 6, mn: 6, billion: 9, bn: 9 };
 
 const comparison = new RegExp(
-  `\\b(${[...above, ...below].join('|')})\\s+(-?\\d[\\d,]*(?:\\.\\d+)?)(?:\\s*(${Object.keys(scales).join('|')})\\b)?`,
+  `\\b(${[...above, ...below].join('|')})\\s+(?:(-?\\d[\\d,]*(?:\\.\\d+)?)(?:\\s*(${Object.keys(scales).join('|')})\\b)?|(${numberWordsSource})\\b)`,
   'g',
 );
 
-/** Every comparison with a number in the text, in order; expects lower-case text. */
+/** Every comparison with a number in the text, in digits or in words, in order; expects lower-case text. */
 export const readComparisons = (text: string): Comparison[] =>
   [...text.matchAll(comparison)].flatMap((match): Comparison[] => {
-    const [whole, word = '', digits = '', scale] = match;
-    const value = Number(`${digits.replace(/,/g, '')}e${scale === undefined ? 0 : (scales[scale] ?? 0)}`);
+    const [whole, word = '', digits, scale, words] = match;
+    const value = words !== undefined ? wordsToNumber(words) : Number(`${(digits ?? '').replace(/,/g, '')}e${scale === undefined ? 0 : (scales[scale] ?? 0)}`);
     if (!Number.isFinite(value)) return [];
     return [{ op: above.includes(word) ? 'above' : 'below', value, text: whole.trim() }];
   });

@@ -3,6 +3,7 @@
  *
  * @example
  * fill('Is it in {words}?', { words: 'Europe' }) // → 'Is it in Europe?'
+ * withArticle('apple') // → 'an apple'
  */
 import type { Rng } from '../../util/rng.ts';
 
@@ -18,7 +19,14 @@ export const chooseInt = (rng: Rng, [low, high]: readonly [number, number]): num
 /** True with chance p, drawing nothing when p is 0 or 1. */
 export const happens = (rng: Rng, p: number): boolean => (p <= 0 ? false : p >= 1 ? true : rng.chance(p));
 
-export const fill = (template: string, values: Readonly<Record<string, string>>): string => template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '');
+/** Fills `{key}` placeholders; a key may be two words, as in `{a name}`. */
+export const fill = (template: string, values: Readonly<Record<string, string>>): string => template.replace(/\{(\w+(?: \w+)?)\}/g, (_, key: string) => values[key] ?? '');
+
+/** "a" or "an" by the first letter, which is right for most words; items can set their own. */
+export const withArticle = (name: string, article?: string): string => {
+  const chosen = article ?? (/^[aeiou]/i.test(name) ? 'an' : 'a');
+  return chosen === '' ? name : `${chosen} ${name}`;
+};
 
 export const joinOptions = (phrases: readonly string[], conjunction = 'or'): string =>
   phrases.length <= 1 ? (phrases[0] ?? '') : `${phrases.slice(0, -1).join(', ')} ${conjunction} ${phrases.at(-1)}`;

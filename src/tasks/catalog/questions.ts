@@ -13,6 +13,9 @@ import { fill } from './phrase.ts';
 
 export type AgentQuestion = { text: string; attribute: string; value?: string; threshold?: number; origin: Path };
 
+/** Where a value is declared in the file. */
+export const valuePath = (attribute: CatalogAttribute, value: CatalogValue): Path => ['attributes', attribute.name, attribute.type === 'numeric' ? 'buckets' : 'values', value.name];
+
 export const usualWords = (value: CatalogValue): string => value.words[0] ?? value.name;
 
 export const valueQuestion = (template: string, value: CatalogValue): string => fill(template, { words: usualWords(value) });
@@ -22,7 +25,12 @@ export const thresholdQuestion = (template: string, threshold: number): string =
 const guessingQuestions = (attribute: CatalogAttribute): AgentQuestion[] => {
   const at = (key: string, index: number): Path => ['attributes', attribute.name, key, index];
   return [
-    ...attribute.ask.flatMap((template, index) => attribute.values.map((value) => ({ text: valueQuestion(template, value), attribute: attribute.name, value: value.name, origin: at('ask', index) }))),
+    ...attribute.ask.flatMap((template, index) =>
+      attribute.values.filter((value) => value.ask === undefined).map((value) => ({ text: valueQuestion(template, value), attribute: attribute.name, value: value.name, origin: at('ask', index) })),
+    ),
+    ...attribute.values.flatMap((value) =>
+      (value.ask ?? []).map((template, index) => ({ text: valueQuestion(template, value), attribute: attribute.name, value: value.name, origin: [...valuePath(attribute, value), 'ask', index] })),
+    ),
     ...attribute.compare.flatMap((template, index) =>
       attribute.thresholds.map((threshold) => ({ text: thresholdQuestion(template, threshold), attribute: attribute.name, threshold, origin: at('compare', index) })),
     ),

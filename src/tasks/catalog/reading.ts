@@ -29,8 +29,14 @@ export const compileRecognisers = (entries: readonly string[]): RegExp[] => {
   return words.length === 0 ? patterns : [new RegExp(`\\b(?:${words.join('|')})\\b`), ...patterns];
 };
 
-/** An item's name and aliases as whole words, allowing a plural ending ("Surf Lessons"). */
-export const namePattern = (names: readonly string[]): RegExp => new RegExp(`\\b(?:${names.map((name) => escape(normalise(name))).join('|')})(?:s|es)?\\b`);
+/**
+ * An item's name and aliases as whole words, allowing a plural ending ("Surf Lessons"). Longest
+ * first, so that "marker pen" is read whole rather than as "marker" followed by another word.
+ */
+export const namePattern = (names: readonly string[]): RegExp => {
+  const longestFirst = [...names].map((name) => escape(normalise(name))).sort((a, b) => b.length - a.length);
+  return new RegExp(`\\b(?:${longestFirst.join('|')})(?:s|es)?\\b`);
+};
 
 const matches = (patterns: readonly RegExp[], lower: string): boolean => patterns.some((pattern) => pattern.test(lower));
 
@@ -59,20 +65,53 @@ export const valuesMentioned = (attribute: CatalogAttribute, text: string): stri
 };
 
 /**
- * The items a text names, in the order they appear. A name inside a longer name that also
- * matched ("Niger" in "Nigeria", "Sudan" in "South Sudan") does not count.
+ * Each attribute's values the text mentions. Across attributes the longer mention wins too: in
+ * "the West African CFA franc" the currency is named, not the region Africa. An attribute
+ * declared `within` another keeps its container read: "North Africa" is also Africa.
  */
-export const itemsMentioned = <I extends CatalogItem>(items: readonly I[], text: string): I[] => {
+export const valuesRead = (attributes: readonly CatalogAttribute[], text: string): Map<string, string[]> => {
   const lower = normalise(text);
+  const read = new Map(attributes.map((attribute) => [attribute.name, valuesMentioned(attribute, lower)]));
+  const mentioned = attributes.filter((attribute) => (read.get(attribute.name) ?? []).length > 0);
+  if (mentioned.length < 2) return read;
+  const where = new Map(
+    mentioned.map((attribute) => [attribute.name, (read.get(attribute.name) ?? []).map((name) => ({ name, spans: spans(attribute.values.find((value) => value.name === name)?.patterns ?? [], lower) }))]),
+  );
+  for (const attribute of mentioned) {
+    const outside = mentioned.filter((other) => other !== attribute && other.within !== attribute.name).flatMap((other) => (where.get(other.name) ?? []).flatMap((value) => value.spans));
+    const kept = (where.get(attribute.name) ?? []).filter((value) => !value.spans.every((span) => outside.some((other) => inside(span, other))));
+    read.set(attribute.name, kept.map((value) => value.name));
+  }
+  return read;
+};
+
+type Mention<I> = Span & { item: I };
+
+/** Where a text names items; a name inside a longer name that also matched does not count. */
+const itemMentions = <I extends CatalogItem>(items: readonly I[], lower: string): Mention<I>[] => {
   const found = items.flatMap((item) => {
     const match = item.pattern.exec(lower);
     return match === null ? [] : [{ item, start: match.index, end: match.index + match[0].length }];
   });
-  return found
-    .filter((one) => !found.some((other) => other !== one && other.start <= one.start && other.end >= one.end && other.end - other.start > one.end - one.start))
-    .sort((a, b) => a.start - b.start)
-    .map(({ item }) => item);
+  return found.filter((one) => !found.some((other) => other !== one && inside(one, other))).sort((a, b) => a.start - b.start);
 };
+
+/**
+ * The items a text names, in the order they appear. A name inside a longer name that also
+ * matched ("Niger" in "Nigeria", "Sudan" in "South Sudan") does not count.
+ */
+export const itemsMentioned = <I extends CatalogItem>(items: readonly I[], text: string): I[] => itemMentions(items, normalise(text)).map(({ item }) => item);
+
+/**
+ * A name said as an attribute's value in a question about that attribute is not a guess: in
+ * "Is it made of paper?" (with `made of` among material's `asks`) "paper" is a material even
+ * when an item is called Paper. Without such a word the name is a guess, as in "Is it paper?".
+ */
+const saidAsValue = (attributes: readonly CatalogAttribute[], mention: Span, lower: string): boolean =>
+  attributes.some((attribute) => {
+    if (!matches(attribute.asks, lower)) return false;
+    return attribute.values.some((value) => spans(value.patterns, lower).some((span) => span.start <= mention.start && span.end >= mention.end));
+  });
 
 /** Numeric comparisons belong to the numeric attribute the text mentions (or the only one there is). */
 const comparisonFor = (attributes: readonly CatalogAttribute[], attribute: CatalogAttribute, lower: string, comparisons: readonly Comparison[]): Comparison | undefined => {
@@ -83,13 +122,14 @@ const comparisonFor = (attributes: readonly CatalogAttribute[], attribute: Catal
 
 /** Names end the reading: a text that names an item is a recommendation or a guess, not a question. */
 export const readAgentText = <I extends CatalogItem>(catalog: { items: readonly I[]; attributes: readonly CatalogAttribute[] }, text: string): AgentReading<I> => {
-  const named = itemsMentioned(catalog.items, text);
-  if (named.length > 0) return { items: named, asked: [] };
   const lower = normalise(text);
+  const named = itemMentions(catalog.items, lower).filter((mention) => !saidAsValue(catalog.attributes, mention, lower));
+  if (named.length > 0) return { items: named.map(({ item }) => item), asked: [] };
   const comparisons = catalog.attributes.some((attribute) => attribute.type === 'numeric') ? readComparisons(lower) : [];
   const asked: Question[] = [];
+  const read = valuesRead(catalog.attributes, lower);
   for (const attribute of catalog.attributes) {
-    const offered = valuesMentioned(attribute, lower);
+    const offered = read.get(attribute.name) ?? [];
     const compare = comparisonFor(catalog.attributes, attribute, lower, comparisons);
     if (compare !== undefined) asked.push({ attribute: attribute.name, offered, compare });
     else if (offered.length > 0 || matches(attribute.asks, lower)) asked.push({ attribute: attribute.name, offered });

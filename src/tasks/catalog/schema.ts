@@ -28,6 +28,29 @@ export const valueSpecSchema = z
     says: texts.optional(),
     /** Numeric buckets: the bucket holds numbers below this bound (the last bucket has none). */
     below: z.number().optional(),
+    /** guessing: this value's own yes/no questions, instead of the attribute's `ask`; `[]` asks none (a yes/no attribute asked from one side). */
+    ask: z.array(text).optional(),
+    /** Values of the same attribute this one counts as: a question about them holds for this one too, and reads it (Swiss German counts as German). */
+    countsAs: z.array(text).optional(),
+    /** guessing: the answers to a question about this value alone, instead of the attribute's `answers` ("Yes, you can eat it."). */
+    answers: z
+      .object({ yes: z.array(z.string().min(1)).min(1).optional(), no: z.array(z.string().min(1)).min(1).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** guessing: how the user answers a question about the attribute, with {words} (the values asked about, or the comparison). */
+const answersSchema = z
+  .object({
+    /** The item has the value; must start with "Yes". */
+    yes: texts.optional(),
+    /** The item does not; must start with "No". */
+    no: texts.optional(),
+    /** The persona does not know (persona.unsure). */
+    unsure: texts.optional(),
+    /** The item's data says nothing about the attribute ("what colour is a car?"). */
+    missing: texts.optional(),
   })
   .strict();
 
@@ -52,6 +75,10 @@ export const attributeSpecSchema = z
     ask: texts.optional(),
     /** guessing, numeric: threshold question templates, with {number}. */
     compare: texts.optional(),
+    /** guessing: every value lies inside one value of this other attribute (subregion within region), so a question about it may answer that one too. */
+    within: text.optional(),
+    /** guessing: the user's answers, instead of "Yes, {words}." and "No, not {words}.". */
+    answers: answersSchema.optional(),
     /** recommendation: the attribute's share of the judge's score. */
     weight: z.number().min(0).optional(),
     /** recommendation: `exact` wants one value; `ceiling` (ordered values, like a budget) accepts anything up to it. */
@@ -174,7 +201,7 @@ export const guessingFileSchema = z
       .object({
         openings: texts,
         confused: text,
-        /** Agents guessing an item, with {name}, {description} and each attribute's words for the item ({region}). */
+        /** Agents guessing an item, with {name} (or {a name}, with "a" or "an"), {description} and each attribute's words for the item ({region}). */
         guess: texts,
       })
       .strict(),

@@ -19,6 +19,8 @@ export type RawItem = {
   name: string;
   aliases: string[];
   description: string;
+  /** The article for `{a name}`, when the item sets one. */
+  article?: string;
   fields: Record<string, unknown>;
   /** Where in the catalog file each field came from, for errors. */
   origin: (attribute: string) => readonly (string | number)[];
@@ -76,6 +78,8 @@ export const readSource = async (source: SourceSpec, file: string, yaml: Located
     );
     const aliases = source.aliases.map((path) => fieldAt(record, path)).filter((alias): alias is string => typeof alias === 'string' && alias !== name);
     const description = source.description === undefined ? '' : String(fieldAt(record, source.description) ?? '');
-    return { id: String(id), name, aliases, description, fields, origin: (attribute) => ['source', 'fields', attribute], lenient };
+    // Names and aliases are pointed at where the source says which field they come from.
+    const origin = (key: string) => (key === 'id' || key === 'name' || key === 'aliases' ? ['source', key] : ['source', 'fields', key]);
+    return { id: String(id), name, aliases, description, fields, origin, lenient };
   });
 };

@@ -15,7 +15,7 @@ import type { Agent, AgentFactory, ScriptedBehaviour, Turn } from '../../../task
 import type { Rng } from '../../../util/rng.ts';
 import type { CatalogItem, GuessingCatalog } from '../model.ts';
 import { valuesOf } from '../model.ts';
-import { agentTurnCount, choose, fill, joinOptions } from '../phrase.ts';
+import { agentTurnCount, choose, fill, joinOptions, withArticle } from '../phrase.ts';
 import { usualWords } from '../questions.ts';
 import { askables, readKnowledge, splitCost } from './knowledge.ts';
 import type { Askable, Knowledge } from './knowledge.ts';
@@ -35,6 +35,7 @@ export const guessText = (catalog: GuessingCatalog, rng: Rng, item: CatalogItem)
       catalog.attributes.map((attribute) => [attribute.name, joinOptions(attribute.values.filter((value) => valuesOf(item, attribute.name).includes(value.name)).map(usualWords), 'and')]),
     ),
     name: item.name,
+    'a name': withArticle(item.name, item.article),
     description: item.description,
   });
 

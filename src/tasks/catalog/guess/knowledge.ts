@@ -10,7 +10,7 @@ import { sentencesOf } from '../../scripted.ts';
 import type { Turn } from '../../../task/types.ts';
 import type { Rng } from '../../../util/rng.ts';
 import type { CatalogItem, GuessingCatalog } from '../model.ts';
-import { hasValue, knows } from '../model.ts';
+import { askTemplates, hasValue, holds, knows } from '../model.ts';
 import { compares } from '../numbers.ts';
 import { choose } from '../phrase.ts';
 import { thresholdQuestion, valueQuestion } from '../questions.ts';
@@ -74,13 +74,13 @@ export type Askable = { key: string; test: (item: CatalogItem) => boolean | unde
 
 export const askables = (catalog: GuessingCatalog): Askable[] =>
   catalog.attributes.flatMap((attribute) => [
-    ...(attribute.ask.length === 0
-      ? []
-      : attribute.values.map((value) => ({
-          key: `${attribute.name}=${value.name}`,
-          test: (item: CatalogItem) => (knows(item, attribute.name) ? hasValue(item, attribute.name, value.name) : undefined),
-          say: (rng: Rng) => valueQuestion(choose(rng, attribute.ask), value),
-        }))),
+    ...attribute.values
+      .filter((value) => askTemplates(attribute, value).length > 0)
+      .map((value) => ({
+        key: `${attribute.name}=${value.name}`,
+        test: (item: CatalogItem) => (knows(item, attribute.name) ? holds(attribute, item, value.name) : undefined),
+        say: (rng: Rng) => valueQuestion(choose(rng, askTemplates(attribute, value)), value),
+      })),
     ...(attribute.compare.length === 0
       ? []
       : attribute.thresholds.map((threshold) => ({

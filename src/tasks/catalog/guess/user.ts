@@ -2,9 +2,9 @@
  * The simulated user of a guessing game. It has an item in mind and reads only the agent's
  * text: a single right guess ends the game; a wrong guess gets "No"; a yes/no question about
  * an attribute gets a truthful answer from the item's data (or "I'm not sure" for attributes the
- * persona does not know); open questions get a request for a yes/no question. Answers name the
- * value ("Yes, Europe." / "No, not Europe."), as a person would, so a bag of words keeps which
- * answer went with which question. The user gives up once their patience runs out.
+ * persona does not know, "It depends" for data the item lacks); open questions get a request
+ * for a yes/no question. Answers name the value ("Yes, Europe." / "No, not Europe.", or the
+ * attribute's own `answers`), so a bag of words keeps which answer went with which question. The user gives up once their patience runs out.
  *
  * @example
  * const user = createGuessingUser(catalog, persona, rng);
@@ -15,7 +15,7 @@ import type { Rng } from '../../../util/rng.ts';
 import type { CatalogAttribute, CatalogItem, GuessingCatalog } from '../model.ts';
 import { attributeNamed, hasValue, knows, valueNamed } from '../model.ts';
 import { compares } from '../numbers.ts';
-import { agentTurnCount, choose, joinOptions } from '../phrase.ts';
+import { agentTurnCount, choose, fill, joinOptions } from '../phrase.ts';
 import { usualWords } from '../questions.ts';
 import { readAgentText } from '../reading.ts';
 import type { Question } from '../reading.ts';
@@ -35,14 +35,19 @@ const wordsFor = (attribute: CatalogAttribute, names: readonly string[], conjunc
 export const answerQuestion = (rng: Rng, catalog: GuessingCatalog, persona: GuessingPersona, item: CatalogItem, question: Question): string => {
   const attribute = attributeNamed(catalog, question.attribute);
   const number = item.numbers[attribute.name];
-  const unknown = persona.unsure.includes(attribute.name) || !knows(item, attribute.name);
+  const { answers } = attribute;
   if (question.compare === undefined && question.offered.length === 0) return rng.pick(['Please ask me a yes-or-no question.', "I'll only answer yes or no."]);
-  if (unknown) return rng.pick(["I'm not sure about that.", "I don't know, to be honest."]);
+  if (persona.unsure.includes(attribute.name)) return choose(rng, answers.unsure);
+  // Data the item lacks is not a persona's doubt: a car has no one colour, so "it depends".
+  if (!knows(item, attribute.name)) return choose(rng, answers.missing);
   if (question.compare !== undefined && number !== undefined) {
-    return compares(question.compare, number) ? `Yes, ${question.compare.text}.` : `No, not ${question.compare.text}.`;
+    return fill(choose(rng, compares(question.compare, number) ? answers.yes : answers.no), { words: question.compare.text });
   }
   const hits = question.offered.filter((value) => hasValue(item, attribute.name, value));
-  return hits.length > 0 ? `Yes, ${wordsFor(attribute, hits, 'and')}.` : `No, not ${wordsFor(attribute, question.offered, 'or')}.`;
+  // A question about one value may have that value's own answers ("Yes, you can eat it.").
+  const only = question.offered.length === 1 ? valueNamed(attribute, question.offered[0] ?? '')?.answers : undefined;
+  if (hits.length > 0) return fill(choose(rng, only?.yes ?? answers.yes), { words: wordsFor(attribute, hits, 'and') });
+  return fill(choose(rng, only?.no ?? answers.no), { words: wordsFor(attribute, question.offered, 'or') });
 };
 
 export const createGuessingUser = (catalog: GuessingCatalog, persona: GuessingPersona, rng: Rng): ScriptedUser => {
