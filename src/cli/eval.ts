@@ -22,6 +22,7 @@ import { formatModelRef } from '../llm/model-ref.ts';
 import { createAgentFactory, parseAgentSpec } from '../pipeline/agents.ts';
 import type { PersonaSplit } from '../sim/personas.ts';
 import { hasSimulator, loadBuiltInTask, resolveTaskSpec } from '../task/registry.ts';
+import { onInterrupt } from './interrupt.ts';
 import { addLlmOptions, llmSettingsFromFlags } from './llm-config.ts';
 import type { LlmFlags } from './llm-config.ts';
 import { collect, integer, nonNegativeNumber, positiveInteger } from './options.ts';
@@ -90,7 +91,8 @@ const evaluateByLlm = async (flags: EvalFlags, settings: NonNullable<Awaited<Ret
   const spec = await resolveTaskSpec(flags.task);
   const agents = flags.agent.map(parseLlmAgentSpec);
   const episodes = flags.episodes ?? DEFAULT_EPISODES.llm;
-  const client = createLlmClient(settings.client);
+  const interrupt = onInterrupt();
+  const client = createLlmClient({ ...settings.client, signal: interrupt.signal });
   const model = formatModelRef(client.model);
   const options = {
     spec,
@@ -106,7 +108,7 @@ const evaluateByLlm = async (flags: EvalFlags, settings: NonNullable<Awaited<Ret
     acting: { k: flags.k, beta: flags.beta },
     progress: process.stderr,
   };
-  const evaluation = await evaluateWithLlm(client, options);
+  const evaluation = await evaluateWithLlm(client, options).finally(() => interrupt.dispose());
   if (evaluation.resumed > 0) process.stderr.write(`resumed: ${evaluation.resumed} episodes came from ${evaluation.journal.file}\n`);
   const { usage } = evaluation;
   const usageLine = `LLM calls ${usage.calls} (${usage.cachedCalls} from cache, ${usage.retries} retries, ${usage.repairs} repairs); tokens in ${usage.inputTokens}, out ${usage.outputTokens}${usage.costUsd === undefined ? '' : `; cost $${usage.costUsd.toFixed(4)}`}`;
