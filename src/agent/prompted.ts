@@ -12,6 +12,7 @@ import type { LlmClient } from '../llm/client.ts';
 import type { TaskSpec } from '../task/spec.ts';
 import type { Agent } from '../task/types.ts';
 import { agentMessages, cleanReply } from './prompt.ts';
+import { createStreamCleaner } from './stream-reply.ts';
 
 export type PromptedAgentOptions = {
   llm: LlmClient;
@@ -30,15 +31,20 @@ export const createPromptedAgent = (options: PromptedAgentOptions): Agent => {
   const name = options.name ?? 'prompted';
   return {
     name,
-    act: async (turns) => {
+    act: async (turns, act = {}) => {
+      const onText = act.onText;
+      // Streaming: pieces pass through the cleaner, so what the caller heard is the reply.
+      const cleaner = onText === undefined ? undefined : createStreamCleaner(onText);
       const completion = await options.llm.complete({
         messages: agentMessages(options.spec, turns),
         temperature: options.temperature ?? 0.7,
         maxTokens: options.maxTokens ?? 200,
         ...(options.seed === undefined ? {} : { seed: options.seed }),
         purpose: 'agent',
+        ...(act.signal === undefined ? {} : { signal: act.signal }),
+        ...(cleaner === undefined ? {} : { onText: (delta: string) => cleaner.push(delta) }),
       });
-      const text = cleanReply(completion.text);
+      const text = cleaner === undefined ? cleanReply(completion.text) : cleaner.end();
       if (text === '') throw new EmptyReplyError(`${name}: the model answered with an empty reply`, { hint: 'Try again, or use another model.' });
       return { text };
     },
