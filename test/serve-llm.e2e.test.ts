@@ -99,7 +99,7 @@ describe('serve with an LLM-backed agent', () => {
 
   it('counts usage with a real tokenizer', async () => {
     const completion = await client.chat.completions.create({ model: 'fast', messages: hello });
-    expect(completion.usage).toEqual({ prompt_tokens: countTokens(hello[0].content), completion_tokens: countTokens(REPLY), total_tokens: countTokens(hello[0].content) + countTokens(REPLY) });
+    expect(completion.usage).toEqual({ prompt_tokens: countTokens(hello[0]!.content), completion_tokens: countTokens(REPLY), total_tokens: countTokens(hello[0]!.content) + countTokens(REPLY) });
     // Not characters ÷ 4.
     expect(completion.usage?.completion_tokens).not.toBe(Math.ceil(REPLY.length / 4));
   });
