@@ -14,11 +14,11 @@ import type { AdaptiveLimiter } from './limiter.ts';
 import type { ModelRef } from './model-ref.ts';
 import type { BackoffOptions, Failure } from './retry.ts';
 import { isRetryable, retryDelayMs } from './retry.ts';
-import type { StructuredMode, Transport, TransportReply, TransportRequest, TransportResult } from './transport.ts';
+import type { SendableRequest, StructuredMode, TokenUsage, Transport, TransportReply, TransportRequest, TransportResult } from './transport.ts';
 import type { UsageTracker } from './usage.ts';
 
-export type SenderOptions = {
-  transport: Transport;
+export type SenderOptions<Request extends SendableRequest = TransportRequest, Reply extends { usage: TokenUsage } = TransportReply> = {
+  transport: Transport<Request, Reply>;
   limiter: AdaptiveLimiter;
   usage: UsageTracker;
   ref: ModelRef;
@@ -33,12 +33,12 @@ export type SenderOptions = {
 };
 
 /** Sends until a reply arrives or the failure is final; adds every HTTP request to `counter.attempts`. */
-export type Sender = (
-  request: TransportRequest,
+export type Sender<Request extends SendableRequest = TransportRequest, Reply extends { usage: TokenUsage } = TransportReply> = (
+  request: Request,
   purpose: string | undefined,
   counter: { attempts: number },
   signal?: AbortSignal | undefined,
-) => Promise<TransportReply>;
+) => Promise<Reply>;
 
 const weaker = { strict: 'schema', schema: 'prompt', prompt: 'prompt' } as const;
 
@@ -55,19 +55,21 @@ const abortable = (ms: number, sleep: (ms: number) => Promise<void>, signal: Abo
   });
 };
 
-export function createSender(options: SenderOptions): Sender {
+export function createSender<Request extends SendableRequest = TransportRequest, Reply extends { usage: TokenUsage } = TransportReply>(
+  options: SenderOptions<Request, Reply>,
+): Sender<Request, Reply> {
   const { transport, limiter, usage, timeoutMs } = options;
   // The strongest way of asking for JSON this server has accepted; lowered when a server refuses
   // one (a 400/422 to it) and a weaker one then works.
   let strongest: StructuredMode = 'strict';
 
   /** One attempt under the timeout; aborts the request when the timer or the caller fires first. */
-  async function attempt(request: TransportRequest, signal: AbortSignal | undefined): Promise<TransportResult> {
+  async function attempt(request: Request, signal: AbortSignal | undefined): Promise<TransportResult<Reply>> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     let stop: (() => void) | undefined;
     // The timer settles the race itself, in case an SDK ignores the abort while reading a body.
-    const settled = new Promise<TransportResult>((resolve) => {
+    const settled = new Promise<TransportResult<Reply>>((resolve) => {
       timer = setTimeout(() => {
         controller.abort();
         resolve({ ok: false, failure: { kind: 'timeout' } });
@@ -90,7 +92,7 @@ export function createSender(options: SenderOptions): Sender {
   }
 
   /** The request as this attempt sends it, at `mode` or weaker if the server refused that before. */
-  const shaped = (base: TransportRequest, mode: StructuredMode): TransportRequest => {
+  const shaped = (base: Request, mode: StructuredMode): Request => {
     const format = base.responseFormat;
     if (format === undefined) return base;
     let effective: StructuredMode = mode === 'strict' && format.strictSchema === undefined ? 'schema' : mode;
@@ -110,7 +112,7 @@ export function createSender(options: SenderOptions): Sender {
     };
     for (;;) {
       const request = shaped(base, mode);
-      const sent: TransportRequest = onText === undefined ? request : { ...request, onText: (delta) => {
+      const sent: Request = onText === undefined ? request : { ...request, onText: (delta) => {
         streamed = true;
         onText(delta);
       } };
@@ -123,7 +125,7 @@ export function createSender(options: SenderOptions): Sender {
       }
       usage.request();
       counter.attempts++;
-      let result: TransportResult;
+      let result: TransportResult<Reply>;
       try {
         result = await attempt(sent, signal);
         if (result.ok) slot.succeeded();

@@ -37,11 +37,14 @@ export type TransportRequest = {
 
 export type TransportReply = { text: string; truncated: boolean; usage: TokenUsage; model: string };
 
-export type TransportResult = { ok: true; reply: TransportReply } | { ok: false; failure: Failure };
+export type TransportResult<Reply = TransportReply> = { ok: true; reply: Reply } | { ok: false; failure: Failure };
 
-export type Transport = {
+/** What the sender needs of a request: how it asks for JSON, and whether it streams. */
+export type SendableRequest = { responseFormat?: StructuredFormat | undefined; onText?: ((delta: string) => void) | undefined };
+
+export type Transport<Request extends SendableRequest = TransportRequest, Reply extends { usage: TokenUsage } = TransportReply> = {
   /** One attempt. `signal` aborts it; the SDK's own timeout is set to `timeoutMs` as well. */
-  send(request: TransportRequest, signal: AbortSignal, timeoutMs: number): Promise<TransportResult>;
+  send(request: Request, signal: AbortSignal, timeoutMs: number): Promise<TransportResult<Reply>>;
 };
 
 /** The error classes both official SDKs expose as statics on their client class. */
