@@ -18,7 +18,8 @@ import { evaluateWithLlm, llmNotes } from '../eval/llm/evaluate.ts';
 import { llmMarkdown } from '../eval/llm/report-sections.ts';
 import { passKTable, resultsTable, writeReport } from '../eval/report.ts';
 import { createLlmClient } from '../llm/client.ts';
-import { formatModelRef } from '../llm/model-ref.ts';
+import { formatModelRef, parseModelRef } from '../llm/model-ref.ts';
+import { createRoutedClient } from '../llm/routed-client.ts';
 import { createAgentFactory, parseAgentSpec } from '../pipeline/agents.ts';
 import type { PersonaSplit } from '../sim/personas.ts';
 import { hasSimulator, loadBuiltInTask, resolveTaskSpec } from '../task/registry.ts';
@@ -45,6 +46,8 @@ type EvalFlags = LlmFlags & {
   personas?: string;
   excludePersonas: string[];
   parallel: number;
+  userModel?: string;
+  judgeModel?: string;
 };
 
 const DEFAULT_EPISODES = { simulator: 500, llm: 50 };
@@ -92,8 +95,17 @@ const evaluateByLlm = async (flags: EvalFlags, settings: NonNullable<Awaited<Ret
   const agents = flags.agent.map(parseLlmAgentSpec);
   const episodes = flags.episodes ?? DEFAULT_EPISODES.llm;
   const interrupt = onInterrupt();
-  const client = createLlmClient({ ...settings.client, signal: interrupt.signal });
+  const agentClient = createLlmClient({ ...settings.client, signal: interrupt.signal });
+  // The simulated user and the judge may run on models of their own (a judge should not grade its own style).
+  const roleClient = (spec: string | undefined) =>
+    spec === undefined
+      ? agentClient
+      : createLlmClient({ ...settings.client, signal: interrupt.signal, model: parseModelRef(spec, spec.startsWith('openai-compatible:') && flags.baseUrl !== undefined ? { baseURL: flags.baseUrl } : {}) });
+  const userClient = roleClient(flags.userModel);
+  const judgeClient = roleClient(flags.judgeModel);
+  const client = createRoutedClient(agentClient, { persona: userClient, user: userClient, judge: judgeClient, 'persona-check': judgeClient });
   const model = formatModelRef(client.model);
+  const roles = { user: formatModelRef(userClient.model), judge: formatModelRef(judgeClient.model) };
   const options = {
     spec,
     agents,
@@ -118,6 +130,8 @@ const evaluateByLlm = async (flags: EvalFlags, settings: NonNullable<Awaited<Ret
     settings: {
       mode: 'llm',
       model,
+      userModel: roles.user,
+      judgeModel: roles.judge,
       temperature: settings.temperature,
       episodes,
       trials: flags.trials,
@@ -131,7 +145,9 @@ const evaluateByLlm = async (flags: EvalFlags, settings: NonNullable<Awaited<Ret
       reward: '(overall - 1) / 4 - turnCost * agent turns, floored at 0',
       usage: { calls: usage.calls, cachedCalls: usage.cachedCalls, repairs: usage.repairs, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: usage.costUsd ?? null },
     },
-    notes: llmNotes(evaluation, { episodes, trials: flags.trials, temperature: settings.temperature, model }),
+    notes: llmNotes(evaluation, { episodes, trials: flags.trials, temperature: settings.temperature, model }).map((note) =>
+      roles.user === model && roles.judge === model ? note : note.replace(`the simulated user, the judge and the LLM agents are ${model}`, `the simulated user is ${roles.user}, the judge ${roles.judge} and the LLM agents ${model}`),
+    ),
   });
   await evaluation.journal.finish();
   printTables(evaluation.results, flags.out, [usageLine]);
@@ -160,6 +176,8 @@ export const registerEval = (program: Command): void => {
     .option('--personas <file>', 'with --model: held-out personas to use (personas.jsonl or dialogues.jsonl, or one {summary, hidden, voice} a line) instead of sampling them')
     .option('--exclude-personas <file>', 'with --model: personas used in training (their personas.jsonl or dialogues.jsonl); no evaluation persona may nearly repeat one (repeatable)', collect, [])
     .option('--parallel <n>', 'with --model: episodes in flight at once', positiveInteger('--parallel'), 8)
+    .option('--user-model <provider:model>', 'with --model: the model that plays the simulated user (and samples the personas); default --model')
+    .option('--judge-model <provider:model>', 'with --model: the model that judges episodes and checks the user stayed in persona; default --model (a judge should not grade its own style)')
     .action(async (flags: EvalFlags) => {
       const settings = await llmSettingsFromFlags(flags, { cacheDir: join('.reverie-cache', 'llm'), temperature: 1 });
       if (settings !== undefined) return evaluateByLlm(flags, settings);
@@ -168,8 +186,8 @@ export const registerEval = (program: Command): void => {
           hint: 'Pass --model provider:model (or set model in --config); the API key comes from the environment.',
         });
       }
-      if (flags.personas !== undefined || flags.excludePersonas.length > 0) {
-        throw new ReverieError('--personas and --exclude-personas are for evaluation with an LLM', { hint: `Add --model, or leave them out: ${flags.task}'s simulator draws held-out personas itself (--split).` });
+      if (flags.personas !== undefined || flags.excludePersonas.length > 0 || flags.userModel !== undefined || flags.judgeModel !== undefined) {
+        throw new ReverieError('--personas, --exclude-personas, --user-model and --judge-model are for evaluation with an LLM', { hint: `Add --model, or leave them out: ${flags.task}'s simulator draws held-out personas itself (--split).` });
       }
       return evaluateBuiltIn(flags);
     });
