@@ -7,21 +7,22 @@
  * @example
  * const agent = createCheckpointAgent(await loadCheckpoint(dir), { name: 'ilql', k: 16, beta: 4 });
  */
-import type { Embedder, HashedEmbedderConfig } from '../embed/hashed.ts';
-import { createHashedEmbedder } from '../embed/hashed.ts';
+import { createEmbedder } from '../embed/create.ts';
+import type { Embedder, EmbedderConfig } from '../embed/embedder.ts';
 import { ReverieError } from '../errors.ts';
 import type { LoadedCheckpoint } from '../rl/checkpoint.ts';
 import type { Agent } from '../task/types.ts';
+import { isValueAlgorithm } from '../rl/train.ts';
 import { createValueAgent } from './value-agent.ts';
 import type { Proposer } from './value-agent.ts';
 
 export class EmbedderMismatchError extends ReverieError {
   override readonly name = 'EmbedderMismatchError';
-  readonly trained: HashedEmbedderConfig;
-  readonly given: HashedEmbedderConfig;
+  readonly trained: EmbedderConfig;
+  readonly given: EmbedderConfig;
 
-  constructor(trained: HashedEmbedderConfig, given: HashedEmbedderConfig, where: string) {
-    const describe = (config: HashedEmbedderConfig) => `${config.kind} v${config.version}, dimension ${config.dimension}`;
+  constructor(trained: EmbedderConfig, given: EmbedderConfig, where: string) {
+    const describe = (config: EmbedderConfig) => `${config.kind} v${config.version}, dimension ${config.dimension}`;
     super(`${where}: trained with the ${describe(trained)} embedder, asked to act with ${describe(given)}`, {
       hint: 'Act with the embedder the checkpoint was trained with (leave the embedder out to use it), or train again with the other one.',
     });
@@ -31,7 +32,7 @@ export class EmbedderMismatchError extends ReverieError {
 }
 
 /** Throws EmbedderMismatchError unless `given` is the embedder the checkpoint was trained with. */
-export const checkEmbedder = (trained: HashedEmbedderConfig, given: HashedEmbedderConfig, where: string): void => {
+export const checkEmbedder = (trained: EmbedderConfig, given: EmbedderConfig, where: string): void => {
   if (trained.kind !== given.kind || trained.version !== given.version || trained.dimension !== given.dimension) {
     throw new EmbedderMismatchError(trained, given, where);
   }
@@ -62,12 +63,12 @@ export type CheckpointAgentOptions = {
 
 export const createCheckpointAgent = (checkpoint: LoadedCheckpoint, options: CheckpointAgentOptions): Agent => {
   const trained = checkpoint.config.embedder;
-  const embedder = options.embedder ?? createHashedEmbedder({ dimension: trained.dimension });
+  const embedder = options.embedder ?? createEmbedder(trained);
   checkEmbedder(trained, embedder.config, options.where ?? `checkpoint "${options.name}"`);
   const { k, beta } = resolveActing(checkpoint, options);
   return createValueAgent(checkpoint, embedder, {
     name: options.name,
-    policy: checkpoint.config.algorithm === 'ilql' ? 'advantage' : 'policy',
+    policy: isValueAlgorithm(checkpoint.config.algorithm) ? 'advantage' : 'policy',
     k,
     beta,
     ...(options.propose === undefined ? {} : { propose: options.propose }),

@@ -18,6 +18,7 @@ import type { Embedder } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
 import { encodeActions, encodeStates, policyLogits, qValues, values } from '../rl/network.ts';
 import type { Encoded, Parameters } from '../rl/network.ts';
+import { exchangeRows } from '../rl/exchange-rows.ts';
 import { selectRows, sparseRows } from '../rl/sparse-layers.ts';
 import type { Agent, AgentStep, AgentStepCandidate, Turn } from '../task/types.ts';
 
@@ -35,6 +36,11 @@ export type ValueAgentOptions = {
   propose?: Proposer;
   /** With `policy`, also report the library's top k by prior (the eval reports leave them out). */
   reportCandidates?: boolean;
+  /**
+   * Never say again what the agent already said in this conversation (default true). A learned
+   * agent whose state does not change enough after a reply otherwise repeats itself word for word.
+   */
+  avoidRepeats?: boolean;
 };
 
 export type ActingModel = { parameters: Parameters; library: readonly string[] };
@@ -46,15 +52,36 @@ export class ProposalError extends ReverieError {
 /** Trimmed, non-empty, each text once, first occurrence kept: the LLM may repeat itself. */
 const distinct = (texts: readonly string[]): string[] => [...new Set(texts.map((text) => text.trim()).filter((text) => text !== ''))];
 
+/** What the agent has said so far in this conversation, trimmed. */
+export const saidBefore = (turns: readonly Turn[]): Set<string> => new Set(turns.filter((turn) => turn.role === 'agent').map((turn) => turn.text.trim()));
+
 type Scored = { prior: number[]; q?: number[]; v?: number };
 
 export const createValueAgent = (model: ActingModel, embedder: Embedder, options: ValueAgentOptions): Agent => {
   const library = encodeActions(model.parameters, sparseRows(model.library.map((text) => embedder.embedAction(text)), embedder.dimension));
   const k = Math.min(options.k, model.library.length);
   const advantage = options.policy === 'advantage';
+  const avoidRepeats = options.avoidRepeats ?? true;
+  const libraryIndex = new Map(model.library.map((text, index) => [text.trim(), index]));
+
+  /** −∞ on the library utterances already said, so neither argmax nor top k can pick them; undefined when nothing is barred. */
+  const barred = (turns: readonly Turn[]): tf.Tensor2D | undefined => {
+    if (!avoidRepeats) return undefined;
+    const indices = [...saidBefore(turns)].flatMap((text) => libraryIndex.get(text) ?? []);
+    // Keep at least k utterances open: a very long conversation may have said most of a small library.
+    if (indices.length === 0 || model.library.length - indices.length < Math.max(1, k)) return undefined;
+    const mask = new Float32Array(model.library.length);
+    for (const index of indices) mask[index] = -Infinity;
+    return tf.tensor2d(mask, [1, model.library.length]);
+  };
 
   const encodeState = (turns: readonly Turn[]): Encoded =>
-    encodeStates(model.parameters, sparseRows([embedder.embedState(turns)], embedder.dimension));
+    encodeStates(
+      model.parameters,
+      sparseRows([embedder.embedState(turns)], embedder.dimension),
+      undefined,
+      embedder.embedExchanges === undefined ? undefined : exchangeRows([embedder.embedExchanges(turns)], embedder.dimension),
+    );
 
   /** Prior over the candidates (logits renormalised over them), and Q and V for ILQL. */
   const score = (state: Encoded, proposals: Encoded, logits: tf.Tensor): Scored => {
@@ -80,7 +107,8 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
   const fromLibrary = (turns: readonly Turn[]): AgentStep => {
     const result = tf.tidy(() => {
       const state = encodeState(turns);
-      const logits = policyLogits(model.parameters, state, library);
+      const mask = barred(turns);
+      const logits = mask === undefined ? policyLogits(model.parameters, state, library) : tf.add(policyLogits(model.parameters, state, library), mask);
       if (!advantage && options.reportCandidates !== true) return { best: tf.argMax(logits, 1).dataSync()[0] ?? 0, indices: undefined, scored: undefined };
       const top = tf.topk(logits, k);
       const indices = Array.from(top.indices.dataSync());
@@ -92,7 +120,11 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
   };
 
   const fromProposals = async (turns: readonly Turn[], propose: Proposer): Promise<AgentStep> => {
-    const texts = distinct(await propose(turns));
+    const proposed = distinct(await propose(turns));
+    const said = avoidRepeats ? saidBefore(turns) : new Set<string>();
+    const fresh = proposed.filter((text) => !said.has(text));
+    // When every proposal repeats the conversation, saying something is better than saying nothing.
+    const texts = fresh.length > 0 ? fresh : proposed;
     if (texts.length === 0) {
       throw new ProposalError(`${options.name}: the proposer offered no usable reply (all empty)`, { hint: 'Check the model the proposals come from; it answered with blank text.' });
     }

@@ -19,7 +19,7 @@ import type { TokenAlgorithm } from '../token/train-options.ts';
 import { trainTokenModel } from '../token/trainer.ts';
 import { integer, nonNegativeNumber, positiveInteger } from './options.ts';
 
-const algorithms = ['ilql', 'bc', 'fbc', ...tokenAlgorithms] as const;
+const algorithms = ['ilql', 'mc', 'bc', 'fbc', ...tokenAlgorithms] as const;
 
 const algorithm = (value: string): Algorithm | TokenAlgorithm => {
   if ((algorithms as readonly string[]).includes(value)) return value as Algorithm | TokenAlgorithm;

@@ -11,28 +11,20 @@
 import type { Turn } from '../task/types.ts';
 import { hashString } from '../util/rng.ts';
 
-/** A sparse vector: sorted unique indices with their values. */
-export type SparseVector = { indices: Int32Array; values: Float32Array };
+import type { HashedEmbedderConfig, SparseVector, StateEmbedder } from './embedder.ts';
 
-export type HashedEmbedderConfig = { kind: 'hashed'; version: 1; dimension: number };
-
-export type Embedder = {
-  config: HashedEmbedderConfig;
-  dimension: number;
-  embedState(turns: readonly Turn[]): SparseVector;
-  embedAction(text: string): SparseVector;
-};
+export type { Embedder, EmbedderConfig, HashedEmbedderConfig, SparseVector } from './embedder.ts';
 
 export const tokenize = (text: string): string[] => text.toLowerCase().match(/[a-z0-9]+(?:['-][a-z0-9]+)*/g) ?? [];
 
-const ngrams = (tokens: readonly string[]): string[] => [...tokens, ...tokens.slice(1).map((token, index) => `${tokens[index]} ${token}`)];
+export const ngrams = (tokens: readonly string[]): string[] => [...tokens, ...tokens.slice(1).map((token, index) => `${tokens[index]} ${token}`)];
 
 /**
  * Adds log(1 + count) features of one block. Blocks are not normalised: a feature present once
  * is worth log 2 whatever the length of the text, which keeps first-layer activations and the
  * wide term's products at a scale that trains quickly.
  */
-const addBlock = (into: Map<number, number>, features: readonly string[], dimension: number, weight: number): void => {
+export const addBlock = (into: Map<number, number>, features: readonly string[], dimension: number, weight: number): void => {
   if (features.length === 0) return;
   const counts = new Map<number, number>();
   for (const feature of features) {
@@ -42,13 +34,17 @@ const addBlock = (into: Map<number, number>, features: readonly string[], dimens
   for (const [index, count] of counts) into.set(index, (into.get(index) ?? 0) + Math.log1p(count) * weight);
 };
 
-const toSparse = (features: Map<number, number>): SparseVector => {
+export const toSparse = (features: Map<number, number>): SparseVector => {
   const indices = Int32Array.from([...features.keys()].sort((a, b) => a - b));
   return { indices, values: Float32Array.from(indices, (index) => features.get(index) ?? 0) };
 };
 
-export const createHashedEmbedder = ({ dimension }: { dimension: number }): Embedder => {
+export const checkDimension = (dimension: number): void => {
   if (!Number.isInteger(dimension) || dimension < 16) throw new RangeError(`embedding dimension must be an integer ≥ 16, got ${dimension}`);
+};
+
+export const createHashedEmbedder = ({ dimension }: { dimension: number }): StateEmbedder<HashedEmbedderConfig> => {
+  checkDimension(dimension);
   return {
     config: { kind: 'hashed', version: 1, dimension },
     dimension,

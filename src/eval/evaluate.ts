@@ -23,6 +23,8 @@ import { PASS_K_BOOTSTRAP, passKCurve } from './pass-k.ts';
 import type { PassKPoint } from './pass-k.ts';
 import { meanInterval, personaInterval, wilsonInterval } from './stats.ts';
 import type { Interval } from './stats.ts';
+import { diagnose } from './diagnostics.ts';
+import type { Diagnostics } from './diagnostics.ts';
 
 export type EvaluationOptions<P = unknown> = {
   /** How many personas each agent meets. */
@@ -58,6 +60,8 @@ export type AgentResult<P> = {
   episodes: EpisodeRecord<P>[];
   /** Ratings, failure attribution and the rest, for agents evaluated by an LLM judge. */
   llm?: LlmSummary;
+  /** Repeated turns, distinct openings and, on guessing tasks, how well guesses fit the answers. */
+  diagnostics?: Diagnostics;
 };
 
 export class EvaluationError extends ReverieError {
@@ -135,7 +139,11 @@ export const evaluateAgent = async <P>(
       episodes.push(record);
     }
   }
-  return summarise(name, episodes);
+  const diagnostics = diagnose(
+    episodes.map(({ episode }) => episode.turns),
+    task.reviewGuesses === undefined ? undefined : (turns) => task.reviewGuesses?.(turns) ?? { guesses: 0, fitting: 0, repeated: 0 },
+  );
+  return { ...summarise(name, episodes), diagnostics };
 };
 
 /** The imagined data's own behaviour: each episode is run by a behaviour agent drawn by weight. */

@@ -7,6 +7,7 @@
  * @example
  * await writeFile('run/report.html', await htmlReport({ task: 'travel', results, settings: {}, notes: [] }));
  */
+import { DIAGNOSTICS_NOTE, diagnosticsCells } from './diagnostics.ts';
 import { passKChart, ratingsChart, renderSvg, rewardChart, successChart, turnsChart } from './charts.ts';
 import type { AgentResult } from './evaluate.ts';
 import { escapeHtml, formatNumber } from './html.ts';
@@ -83,6 +84,17 @@ const charts = async (results: readonly AgentResult<unknown>[]): Promise<string[
   return figures;
 };
 
+const diagnosticsHtml = (results: ReportInput['results']): string => {
+  const table = diagnosticsCells(results);
+  if (table === undefined) return '';
+  const row = (cells: readonly string[], tag: 'th' | 'td') => `<tr>${cells.map((cell) => `<${tag}>${escapeHtml(cell)}</${tag}>`).join('')}</tr>`;
+  return [
+    '<h2 id="behaviour">How the agents behaved</h2>',
+    `<div class="table-wrap"><table class="results"><thead>${row(table.header, 'th')}</thead><tbody>${table.cells.map((cells) => row(cells, 'td')).join('')}</tbody></table></div>`,
+    `<p class="muted">${escapeHtml(DIAGNOSTICS_NOTE)}</p>`,
+  ].join('\n');
+};
+
 export const htmlReport = async (input: ReportInput): Promise<string> => {
   const { results } = input;
   const withPassK = results.some((result) => result.passK !== undefined);
@@ -106,6 +118,7 @@ export const htmlReport = async (input: ReportInput): Promise<string> => {
           'independent and is too narrow; pass<sup>1</sup> is the same rate with an interval over personas.'
         : '') +
       '</p>',
+    diagnosticsHtml(results),
     llmHtml(results),
     input.notes.length === 0 ? '' : `<ul>${input.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>`,
     `<details><summary>settings</summary><pre>${escapeHtml(JSON.stringify(input.settings, null, 2))}</pre></details>`,

@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { AgentResult } from './evaluate.ts';
 import { htmlReport } from './html-report.ts';
 import { agentLabel } from './labels.ts';
+import { DIAGNOSTICS_NOTE, diagnosticsTable } from './diagnostics.ts';
 import { llmMarkdown } from './llm/report-sections.ts';
 import { markdownTable } from './markdown.ts';
 import { PASS_K_BOOTSTRAP } from './pass-k.ts';
@@ -67,6 +68,7 @@ export const resultsJson = (input: ReportInput) => ({
     episodes: result.episodes.length,
     ...(result.passK === undefined ? {} : { trials: result.trials, passK: result.passK }),
     ...(result.llm === undefined ? {} : { llm: result.llm }),
+    ...(result.diagnostics === undefined ? {} : { diagnostics: result.diagnostics }),
   })),
   settings: input.settings,
 });
@@ -81,6 +83,7 @@ const PASS_K_NOTE = [
 export const writeReport = async (directory: string, input: ReportInput): Promise<void> => {
   const passK = passKTable(input.results);
   const llm = llmMarkdown(input.results);
+  const diagnostics = diagnosticsTable(input.results);
   const markdown = [
     `# Reverie evaluation: ${input.task}`,
     '',
@@ -92,6 +95,7 @@ export const writeReport = async (directory: string, input: ReportInput): Promis
     'Every agent met the same held-out personas.',
     '',
     ...(passK === '' ? [] : [passK, '', ...PASS_K_NOTE, '']),
+    ...(diagnostics === '' ? [] : ['## How the agents behaved', '', diagnostics, '', DIAGNOSTICS_NOTE, '']),
     ...(llm === '' ? [] : [llm, '']),
     ...input.notes.map((note) => `- ${note}`),
     '',

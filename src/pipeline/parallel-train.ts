@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Dialogue } from '../data/dialogue.ts';
 import { ReverieError } from '../errors.ts';
+import { isValueAlgorithm } from '../rl/train.ts';
 import type { TrainedModel, TrainOptions } from '../rl/train.ts';
 
 export type TrainJob = {
@@ -63,4 +64,4 @@ export const trainInWorkers = async (
 };
 
 /** ILQL's step costs about twice a behaviour-model step. */
-const cost = (job: TrainJob): number => job.options.steps * (job.options.algorithm === 'ilql' ? 2 : 1);
+const cost = (job: TrainJob): number => job.options.steps * (isValueAlgorithm(job.options.algorithm) ? 2 : 1);

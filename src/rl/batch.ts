@@ -11,9 +11,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dialogue } from '../data/dialogue.ts';
 import { toTransitions } from '../data/transitions.ts';
+import type { Transition } from '../data/transitions.ts';
 import type { Embedder, SparseVector } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
 import type { Rng } from '../util/rng.ts';
+import { exchangeRows } from './exchange-rows.ts';
+import type { ExchangeRows } from './network.ts';
 import { dropSparse, sparseRows } from './sparse-layers.ts';
 import type { SparseRows } from './sparse-layers.ts';
 
@@ -22,7 +25,22 @@ export class EmptyTrainingSetError extends ReverieError {
 }
 
 /** Only successful dialogues for filtered BC; every dialogue otherwise. */
-export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Embedder, filter: 'all' | 'successes') => {
+/**
+ * G_t = r_t + γ·G_{t+1} within each dialogue, the Monte-Carlo return-to-go of every transition
+ * (transitions of a dialogue are consecutive and in order, its last one done).
+ */
+export const returnsToGo = (transitions: readonly Transition[], gamma: number): Float32Array => {
+  const returns = new Float32Array(transitions.length);
+  let following = 0;
+  for (let i = transitions.length - 1; i >= 0; i -= 1) {
+    const transition = transitions[i] as Transition;
+    following = transition.reward + (transition.done ? 0 : gamma * following);
+    returns[i] = following;
+  }
+  return returns;
+};
+
+export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Embedder, filter: 'all' | 'successes', gamma = 1) => {
   const kept = filter === 'successes' ? dialogues.filter((dialogue) => dialogue.success) : dialogues;
   const transitions = toTransitions(kept);
   if (transitions.length === 0) {
@@ -34,15 +52,20 @@ export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Emb
   for (const transition of transitions) if (!libraryIndex.has(transition.action)) libraryIndex.set(transition.action, libraryIndex.size);
   const library = [...libraryIndex.keys()];
   const empty: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
+  const exchanges = embedder.embedExchanges?.bind(embedder);
   return {
     kept: kept.length,
     library,
     libraryRows: library.map((text) => embedder.embedAction(text)),
     states: transitions.map((transition) => embedder.embedState(transition.state)),
     next: transitions.map((transition) => (transition.next === undefined ? empty : embedder.embedState(transition.next))),
+    /** Exchange rows of each state and next state, for the `dialogue` embedder. */
+    stateExchanges: exchanges === undefined ? undefined : transitions.map((transition) => exchanges(transition.state)),
+    nextExchanges: exchanges === undefined ? undefined : transitions.map((transition) => (transition.next === undefined ? [] : exchanges(transition.next))),
     actions: Int32Array.from(transitions, (transition) => libraryIndex.get(transition.action) ?? 0),
     reward: Float32Array.from(transitions, (transition) => transition.reward),
     done: Float32Array.from(transitions, (transition) => Number(transition.done)),
+    returns: returnsToGo(transitions, gamma),
   };
 };
 
@@ -53,13 +76,17 @@ export type ValueInputs = {
   next: SparseRows;
   /** Raw features of each row's own utterance. */
   takenRaw: SparseRows;
+  nextExchanges: ExchangeRows | undefined;
   reward: tf.Tensor1D;
   done: tf.Tensor1D;
+  /** Discounted return-to-go of each row, the regression target of `mc`. */
+  returns: tf.Tensor1D;
   negatives: SparseRows | undefined;
 };
 
 export type Batch = {
   states: SparseRows;
+  exchanges: ExchangeRows | undefined;
   candidates: SparseRows;
   /** One-hot [rows, candidates]: which candidate each row took. */
   taken: tf.Tensor2D;
@@ -85,6 +112,7 @@ export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, di
   const rowsOf = (vectors: readonly SparseVector[]) => sparseRows(vectors, dimension);
   const batch: Batch = {
     states: dropSparse(rowsOf(rows.map((row) => data.states[row] as SparseVector)), options.inputDropout, rng),
+    exchanges: data.stateExchanges === undefined ? undefined : exchangeRows(rows.map((row) => data.stateExchanges?.[row] ?? []), dimension),
     candidates: rowsOf(pick(candidateIds)),
     taken: tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), candidateIds.length), 'float32') as tf.Tensor2D),
     labels,
@@ -93,14 +121,16 @@ export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, di
   if (!options.values) return batch;
   batch.values = {
     next: rowsOf(rows.map((row) => data.next[row] as SparseVector)),
+    nextExchanges: data.nextExchanges === undefined ? undefined : exchangeRows(rows.map((row) => data.nextExchanges?.[row] ?? []), dimension),
     takenRaw: rowsOf(pick(rows.map((row) => data.actions[row] ?? 0))),
     reward: tf.tensor1d(Float32Array.from(rows, (row) => data.reward[row] ?? 0)),
     done: tf.tensor1d(Float32Array.from(rows, (row) => data.done[row] ?? 1)),
+    returns: tf.tensor1d(Float32Array.from(rows, (row) => data.returns[row] ?? 0)),
     negatives: negativeIds.length > 0 ? rowsOf(pick(negativeIds)) : undefined,
   };
   return batch;
 };
 
 export const disposeBatch = (batch: Batch): void => {
-  tf.dispose([batch.taken, ...(batch.values === undefined ? [] : [batch.values.reward, batch.values.done])]);
+  tf.dispose([batch.taken, ...(batch.values === undefined ? [] : [batch.values.reward, batch.values.done, batch.values.returns])]);
 };

@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import { embedderConfigSchema, unknownEmbedderKind, embedderKinds } from '../embed/create.ts';
 import { ReverieError } from '../errors.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { initBackend } from './backend.ts';
@@ -29,9 +30,9 @@ const checkpointConfigSchema = z.object({
   formatVersion: z.number().int(),
   task: z.string(),
   taskVersion: z.number().int(),
-  algorithm: z.enum(['ilql', 'bc', 'fbc']),
-  embedder: z.object({ kind: z.literal('hashed'), version: z.literal(1), dimension: z.number().int().positive() }),
-  network: z.object({ inputDimension: z.number().int().positive(), hidden: z.number().int().positive() }),
+  algorithm: z.enum(['ilql', 'mc', 'bc', 'fbc']),
+  embedder: embedderConfigSchema,
+  network: z.object({ inputDimension: z.number().int().positive(), hidden: z.number().int().positive(), exchanges: z.boolean().optional() }),
   training: z.record(z.string(), z.unknown()),
   stats: z.record(z.string(), z.number()),
   library: z.array(z.string()).min(1),
@@ -90,7 +91,7 @@ export const saveCheckpoint = async (
     taskVersion: context.taskVersion,
     algorithm: model.algorithm,
     embedder: context.embedder,
-    network: { inputDimension: context.embedder.dimension, hidden: model.options.hidden },
+    network: { inputDimension: context.embedder.dimension, hidden: model.options.hidden, ...(context.embedder.kind === 'dialogue' ? { exchanges: true } : {}) },
     training: context.training ?? { ...model.options },
     stats: model.stats,
     library: model.library,
@@ -124,6 +125,12 @@ const readConfig = async (file: string): Promise<CheckpointConfig> => {
   if (version !== checkpointFormatVersion) {
     throw new CheckpointError(`${file}: checkpoint format version ${String(version)}, this Reverie reads version ${checkpointFormatVersion}`, {
       hint: 'Train the model again with this version of Reverie.',
+    });
+  }
+  const kind = unknownEmbedderKind((json as { embedder?: unknown }).embedder);
+  if (kind !== undefined) {
+    throw new CheckpointError(`${file}: the checkpoint's encoder is of kind "${kind}", which this Reverie does not know (${embedderKinds.join(', ')})`, {
+      hint: 'Act with the Reverie version that trained it, or train the model again with this one.',
     });
   }
   const parsed = checkpointConfigSchema.safeParse(json);

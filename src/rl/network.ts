@@ -19,7 +19,8 @@ import { glorotUniform, linear } from './linear.ts';
 import { sparseLinear, sparseWidePaired, sparseWideProduct } from './sparse-layers.ts';
 import type { SparseRows } from './sparse-layers.ts';
 
-export type NetworkShape = { inputDimension: number; hidden: number };
+/** `exchanges`: the state encoder also reads one feature row per exchange (the `dialogue` embedder). */
+export type NetworkShape = { inputDimension: number; hidden: number; exchanges?: boolean | undefined };
 export type QHead = 'q1' | 'q2' | 'target-q1' | 'target-q2';
 export type Parameters = Map<string, tf.Variable>;
 
@@ -28,13 +29,25 @@ const qHeadShapes = (h: number, d: number): Record<string, number[]> => ({ ws: [
 /** Raw hashed features and their encoding, for a batch of states or of actions. */
 export type Encoded = { raw: SparseRows; hidden: tf.Tensor2D };
 
-export const parameterShapes = ({ inputDimension: d, hidden: h }: NetworkShape): Map<string, number[]> => {
+/**
+ * The exchanges of a batch of states: every state's rows one after another, and which state each
+ * row belongs to. `pool` [states, rows] is 1 where a row belongs to a state and `last` is 1 at
+ * each state's latest exchange. A batch always has at least one row (a blank one if no state
+ * has an exchange yet), so the exchange weights always take part in the gradient.
+ */
+export type ExchangeRows = { rows: SparseRows; pool: Float32Array; last: Float32Array };
+
+export const parameterShapes = (shape: NetworkShape): Map<string, number[]> => {
+  const { inputDimension: d, hidden: h } = shape;
   const shapes = new Map<string, number[]>();
   for (const encoder of ['state', 'action']) {
     shapes.set(`${encoder}.w1`, [d, h]).set(`${encoder}.b1`, [h]).set(`${encoder}.w2`, [h, h]).set(`${encoder}.b2`, [h]);
   }
   for (const head of ['q1', 'q2', 'target-q1', 'target-q2']) {
     for (const [name, shape] of Object.entries(qHeadShapes(h, d))) shapes.set(`${head}.${name}`, shape);
+  }
+  if (shape.exchanges === true) {
+    shapes.set('exchange.w1', [d, h]).set('exchange.b1', [h]).set('state.pool', [h, h]).set('state.last', [h, h]);
   }
   shapes.set('v.w1', [h, h]).set('v.b1', [h]).set('v.w', [h, 1]).set('v.c', [1]);
   shapes.set('policy.w', [h, h]).set('policy.wide', [d]);
@@ -82,8 +95,29 @@ export const firstLayer = (parameters: Parameters, encoder: Encoder, x: SparseRo
 const encode = (parameters: Parameters, encoder: Encoder, x: SparseRows, known?: tf.Tensor2D): tf.Tensor2D =>
   linear(tf.relu(firstLayer(parameters, encoder, x, known)), as2d(parameters, `${encoder}.w2`), as1d(parameters, `${encoder}.b2`));
 
-/** `known`: this batch's first layer, computed earlier with the current weights (see firstLayer). */
-export const encodeStates = (parameters: Parameters, raw: SparseRows, known?: tf.Tensor2D): Encoded => ({ raw, hidden: encode(parameters, 'state', raw, known) });
+/**
+ * Each exchange row through its own layer, relu(x·E + e), then two summaries per state: the sum
+ * over its exchanges (what was asked and answered, in any order) and its latest exchange (what
+ * the user just said, to what). Both enter the state's second layer beside the bag.
+ */
+const exchangeSummary = (parameters: Parameters, exchanges: ExchangeRows, states: number): tf.Tensor2D => {
+  const rows = exchanges.rows.count;
+  const each = tf.relu(sparseLinear(exchanges.rows, as2d(parameters, 'exchange.w1'), as1d(parameters, 'exchange.b1')));
+  const pooled = linear(tf.tensor2d(exchanges.pool, [states, rows]), each);
+  const latest = linear(tf.tensor2d(exchanges.last, [states, rows]), each);
+  return tf.add(linear(pooled, as2d(parameters, 'state.pool')), linear(latest, as2d(parameters, 'state.last')));
+};
+
+/**
+ * `known`: this batch's first layer, computed earlier with the current weights (see firstLayer).
+ * `exchanges`: required when the network was built with `exchanges`, ignored otherwise.
+ */
+export const encodeStates = (parameters: Parameters, raw: SparseRows, known?: tf.Tensor2D, exchanges?: ExchangeRows): Encoded => {
+  const bag = encode(parameters, 'state', raw, known);
+  if (!parameters.has('exchange.w1')) return { raw, hidden: bag };
+  if (exchanges === undefined) throw new Error('this network reads exchange rows: embed states with the dialogue embedder');
+  return { raw, hidden: tf.add(bag, exchangeSummary(parameters, exchanges, raw.count)) };
+};
 export const encodeActions = (parameters: Parameters, raw: SparseRows, known?: tf.Tensor2D): Encoded => ({ raw, hidden: encode(parameters, 'action', raw, known) });
 
 /** Σ_d u_d x_s[d] x_a[d] for aligned rows: [B]. */

@@ -1,7 +1,10 @@
 /**
  * Offline training on imagined dialogues. `ilql` learns twin Q, V and the behaviour model
- * together (ILQL's four losses); `bc` trains the behaviour model alone on every dialogue and
- * `fbc` the same on successful dialogues only — one code path, three algorithms.
+ * together (ILQL's four losses); `mc` learns the same networks with Q and V regressed on each
+ * transition's Monte-Carlo return-to-go instead (LMRL-Gym's "MC returns" baseline: no
+ * bootstrapping, so no target to chase, but the value of the behaviour that was in the data, not
+ * of the best one); `bc` trains the behaviour model alone on every dialogue and `fbc` the same on
+ * successful dialogues only — one code path, four algorithms.
  *
  * @example
  * const model = await train(dialogues, createHashedEmbedder({ dimension: 1024 }), { ...defaultTrainOptions, algorithm: 'ilql' });
@@ -22,7 +25,11 @@ import { conservativeLoss, crossEntropy, expectileLoss, squaredError, tdTarget }
 import { encodeActions, encodeStates, firstLayer, initialParameters, isTargetParameter, policyLogits, polyakUpdate, qPaired, qValues, values } from './network.ts';
 import type { Parameters } from './network.ts';
 
-export type Algorithm = 'ilql' | 'bc' | 'fbc';
+export type Algorithm = 'ilql' | 'mc' | 'bc' | 'fbc';
+
+/** Algorithms that learn Q and V and act by advantage. */
+export const valueAlgorithms: readonly Algorithm[] = ['ilql', 'mc'];
+export const isValueAlgorithm = (algorithm: string): boolean => (valueAlgorithms as readonly string[]).includes(algorithm);
 
 export { EmptyTrainingSetError } from './batch.ts';
 
@@ -96,12 +103,16 @@ const stepConstants = (parameters: Parameters, batch: Batch, options: TrainOptio
     const candidateLayer = firstLayer(parameters, 'action', batch.candidates);
     const inputs = batch.values;
     if (inputs === undefined) return { stateLayer, candidateLayer, targets: undefined };
-    const states = encodeStates(parameters, batch.states, stateLayer);
+    const states = encodeStates(parameters, batch.states, stateLayer, batch.exchanges);
     const actions = { raw: inputs.takenRaw, hidden: linear(batch.taken, encodeActions(parameters, batch.candidates, candidateLayer).hidden) };
-    const targets = {
-      targetQ: tf.minimum(qPaired(parameters, 'target-q1', states, actions), qPaired(parameters, 'target-q2', states, actions)) as tf.Tensor1D,
-      td: tdTarget(inputs.reward, inputs.done, values(parameters, encodeStates(parameters, inputs.next)), options.gamma),
-    };
+    // MC regresses both Q and V on the return; ILQL's V follows the target Q and Q follows r + γV(s′).
+    const targets =
+      options.algorithm === 'mc'
+        ? { targetQ: tf.clone(inputs.returns), td: tf.clone(inputs.returns) }
+        : {
+            targetQ: tf.minimum(qPaired(parameters, 'target-q1', states, actions), qPaired(parameters, 'target-q2', states, actions)) as tf.Tensor1D,
+            td: tdTarget(inputs.reward, inputs.done, values(parameters, encodeStates(parameters, inputs.next, undefined, inputs.nextExchanges)), options.gamma),
+          };
     return { stateLayer, candidateLayer, targets };
   });
 
@@ -109,7 +120,7 @@ type StepConstants = ReturnType<typeof stepConstants>;
 
 /** The losses of one batch; without value inputs, just the behaviour model's cross-entropy. */
 const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConstants, options: TrainOptions): Record<string, tf.Scalar> => {
-  const states = encodeStates(parameters, batch.states, constants.stateLayer);
+  const states = encodeStates(parameters, batch.states, constants.stateLayer, batch.exchanges);
   const candidates = encodeActions(parameters, batch.candidates, constants.candidateLayer);
   const targets = constants.targets;
   const policy = crossEntropy(policyLogits(parameters, states, candidates), batch.labels);
@@ -117,7 +128,7 @@ const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConsta
   if (inputs === undefined || targets === undefined) return { policy };
   const actions = { raw: inputs.takenRaw, hidden: linear(batch.taken, candidates.hidden) };
   const negatives = inputs.negatives === undefined ? undefined : encodeActions(parameters, inputs.negatives);
-  const value = expectileLoss(tf.sub(targets.targetQ, values(parameters, states)), options.expectile);
+  const value = options.algorithm === 'mc' ? squaredError(values(parameters, states), targets.targetQ) : expectileLoss(tf.sub(targets.targetQ, values(parameters, states)), options.expectile);
   let td = tf.scalar(0);
   let cql = tf.scalar(0);
   for (const head of ['q1', 'q2'] as const) {
@@ -157,12 +168,12 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
   checkOptions(options);
   await initBackend();
   const started = performance.now();
-  const data = prepareTransitions(dialogues, embedder, options.algorithm === 'fbc' ? 'successes' : 'all');
+  const data = prepareTransitions(dialogues, embedder, options.algorithm === 'fbc' ? 'successes' : 'all', options.gamma);
   const rng = createRng(options.seed).fork(`train-${options.algorithm}`);
-  const parameters = initialParameters({ inputDimension: embedder.dimension, hidden: options.hidden }, rng.fork('init'));
+  const parameters = initialParameters({ inputDimension: embedder.dimension, hidden: options.hidden, exchanges: embedder.embedExchanges !== undefined }, rng.fork('init'));
   const trainable = [...parameters].filter(([name]) => !isTargetParameter(name)).map(([, variable]) => variable);
   const optimizer = createAdam(trainable.map((variable) => ({ name: variable.name, variable })), { learningRate: options.learningRate });
-  const policyOnly = options.algorithm !== 'ilql';
+  const policyOnly = !isValueAlgorithm(options.algorithm);
   const history: TrainedModel['history'] = [];
   const progress = hooks.progress === undefined ? undefined : createProgress({ label: `train ${options.algorithm}`, total: options.steps, stream: hooks.progress });
   const batchRng = rng.fork('batches');

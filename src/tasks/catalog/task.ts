@@ -9,6 +9,7 @@
  */
 import type { TaskSimulator } from '../../task/types.ts';
 import { guessingAgents } from './guess/agents.ts';
+import { reviewGuesses } from './guess/review.ts';
 import { judgeGuessing } from './guess/judge.ts';
 import { describeGuessingPersona, guessingPersonaSchema, sampleGuessingPersona } from './guess/persona.ts';
 import type { GuessingPersona } from './guess/persona.ts';
@@ -52,6 +53,7 @@ export const guessingTask = (catalog: GuessingCatalog): TaskSimulator<GuessingPe
     behaviours: agents.behaviours,
     naive: agents.naive,
     oracle: agents.oracle,
+    reviewGuesses: (turns) => reviewGuesses(catalog, turns),
   };
 };
 

@@ -1,0 +1,29 @@
+/**
+ * Packs the exchange rows of a batch of states (see embed/dialogue.ts) into the form the state
+ * encoder reads: all rows one after another, with the pooling matrices that say which rows are
+ * whose and which is each state's latest.
+ *
+ * @example
+ * const exchanges = exchangeRows([embedder.embedExchanges(turnsA), embedder.embedExchanges(turnsB)], 1024);
+ * encodeStates(parameters, bagRows, undefined, exchanges);
+ */
+import type { SparseVector } from '../embed/embedder.ts';
+import type { ExchangeRows } from './network.ts';
+import { sparseRows } from './sparse-layers.ts';
+
+const blank: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
+
+export const exchangeRows = (perState: readonly (readonly SparseVector[])[], dimension: number): ExchangeRows => {
+  const vectors = perState.flat();
+  if (vectors.length === 0) vectors.push(blank);
+  const count = vectors.length;
+  const pool = new Float32Array(perState.length * count);
+  const last = new Float32Array(perState.length * count);
+  let at = 0;
+  perState.forEach((rows, state) => {
+    for (let i = 0; i < rows.length; i += 1) pool[state * count + at + i] = 1;
+    if (rows.length > 0) last[state * count + at + rows.length - 1] = 1;
+    at += rows.length;
+  });
+  return { rows: sparseRows(vectors, dimension), pool, last };
+};
