@@ -66,7 +66,7 @@ const run = (args: string[], interrupt?: { signal: NodeJS.Signals; file: string;
 describe('interrupting LLM commands', () => {
   it('imagine: Ctrl-C cancels the requests in flight, keeps the dialogues written, and a rerun finishes', async () => {
     const out = join(dir, 'imagine');
-    const args = ['imagine', '--task', 'instruction', '--model', 'openai-compatible:scripted', '--base-url', server.baseURL, '-n', '16', '--personas', '10', '--parallel', '6', '--out', out, '--cache-dir', join(out, 'cache')];
+    const args = ['imagine', '--task', 'instruction', '--model', 'openai-compatible:scripted', '--base-url', server.baseURL, '-n', '10', '--personas', '10', '--parallel', '6', '--out', out, '--cache-dir', join(out, 'cache')];
     const file = join(out, 'dialogues.jsonl');
     const before = server.requests.length;
     const first = await run(args, { signal: 'SIGINT', file, after: 3 });
@@ -83,14 +83,14 @@ describe('interrupting LLM commands', () => {
     const second = await run(args);
     expect(second.code).toBe(0);
     const ids = (await lines(file)).map((line) => (JSON.parse(line) as { id: string }).id);
-    expect(ids).toHaveLength(16);
-    expect(new Set(ids).size).toBe(16);
+    expect(ids).toHaveLength(10);
+    expect(new Set(ids).size).toBe(10);
     for (const id of kept.map((line) => (JSON.parse(line) as { id: string }).id)) expect(ids).toContain(id);
   });
 
   it('eval: SIGTERM cancels the episodes in flight, keeps the journal, and a rerun finishes', async () => {
     const out = join(dir, 'eval');
-    const args = ['eval', '--task', 'instruction', '--model', 'openai-compatible:scripted', '--base-url', server.baseURL, '--agent', 'prompted', '--episodes', '4', '--parallel', '3', '--out', out, '--cache-dir', join(out, 'cache')];
+    const args = ['eval', '--task', 'instruction', '--model', 'openai-compatible:scripted', '--base-url', server.baseURL, '--agent', 'prompted', '--episodes', '3', '--parallel', '3', '--out', out, '--cache-dir', join(out, 'cache')];
     const journal = join(out, 'episodes.journal.jsonl');
     const before = server.requests.length;
     const first = await run(args, { signal: 'SIGTERM', file: journal, after: 2 });

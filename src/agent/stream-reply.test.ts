@@ -55,7 +55,7 @@ describe('createStreamCleaner', () => {
         expect(joined).toBe(emitted.join(''));
         expect(joined).toBe(cleanReply(text));
       }),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
   });
 });

@@ -1,6 +1,6 @@
 /**
  * cleanReply (prompt.ts) for a reply that arrives in pieces: the opening is held back until it is
- * clear whether it carries a speaker label ("Agent:") or an opening quote, and trailing whitespace
+ * clear whether it carries a speaker label ("Agent:") and an opening quote, and trailing whitespace
  * or a closing quote until more text follows, so what is passed on joins to the cleaned reply.
  *
  * @example
@@ -11,8 +11,6 @@
 export type StreamCleaner = { push(delta: string): void; /** Flushes what was held back; returns the whole text passed on. */ end(): string };
 
 const LABEL = /^(?:agent|assistant)\s*:\s*/i;
-// Enough characters to tell "Assistant:" (and the space after it) from a reply.
-const OPENING = 12;
 const QUOTES: Record<string, string> = { '"': '"', '“': '”' };
 
 export const createStreamCleaner = (emit: (delta: string) => void): StreamCleaner => {
@@ -27,7 +25,8 @@ export const createStreamCleaner = (emit: (delta: string) => void): StreamCleane
     emit(text);
   };
   const body = (text: string, final: boolean): void => {
-    const all = held + text;
+    // Nothing passed yet: whitespace after a label or an opening quote is not part of the reply.
+    const all = passed === '' ? (held + text).trimStart() : held + text;
     // Hold back trailing whitespace and a possible closing quote: only the end decides.
     const keep = final ? 0 : (/(\s*["”]?\s*)$/.exec(all)?.[1]?.length ?? 0);
     let out = all.slice(0, all.length - keep);
@@ -48,11 +47,18 @@ export const createStreamCleaner = (emit: (delta: string) => void): StreamCleane
     }
     body(text, final);
   };
+  /** Whether more text could still turn the opening into a speaker label. */
+  const undecided = (): boolean => {
+    const start = head.trimStart();
+    const word = start.toLowerCase();
+    if (word === '' || 'agent'.startsWith(word) || 'assistant'.startsWith(word) || /^(?:agent|assistant)\s*$/i.test(start)) return true;
+    return LABEL.test(start) && start.replace(LABEL, '') === '';
+  };
   return {
     push(delta) {
       if (opened) return body(delta, false);
       head += delta;
-      if (head.trimStart().length >= OPENING) open(false);
+      if (!undecided()) open(false);
     },
     end() {
       if (!opened) open(true);

@@ -13,7 +13,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { countTokens } from 'gpt-tokenizer';
 import type { ActOptions, AgentStep, Turn } from '../task/types.ts';
 import type { ChatRequest } from './chat-request.ts';
 import { toTurns } from './chat-request.ts';
@@ -27,8 +26,13 @@ export const streamPieces = (text: string): string[] => text.match(/\s*\S+|\s+$/
 
 const textOf = (content: ChatRequest['messages'][number]['content']): string => (typeof content === 'string' ? content : content.map((part) => part.text).join(''));
 
+// Loaded on the first answer: its vocabulary takes a moment, which other commands need not pay.
+let tokenizer: Promise<typeof import('gpt-tokenizer')> | undefined;
+
 /** Usage as OpenAI reports it, counted with the o200k BPE (GPT-4o's tokenizer). */
-export const usageOf = (request: ChatRequest, reply: string) => {
+export const usageOf = async (request: ChatRequest, reply: string) => {
+  tokenizer ??= import('gpt-tokenizer');
+  const { countTokens } = await tokenizer;
   const prompt = request.messages.reduce((sum, message) => sum + countTokens(textOf(message.content)), 0);
   const completion = countTokens(reply);
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
@@ -58,7 +62,7 @@ export const answerChat = async (response: ServerResponse, request: ChatRequest,
       created,
       model: agent.id,
       choices: [{ index: 0, message: { role: 'assistant', content: step.text, refusal: null }, logprobs: null, finish_reason: 'stop' }],
-      usage: usageOf(request, step.text),
+      usage: await usageOf(request, step.text),
       reverie: { agent: agent.description, candidates: step.candidates ?? [] },
     });
     return;
@@ -87,7 +91,7 @@ export const answerChat = async (response: ServerResponse, request: ChatRequest,
   start();
   if (!streamed) for (const piece of streamPieces(step.text)) send(chunk({ content: piece }, null));
   send(chunk({}, 'stop'));
-  if (request.stream_options?.include_usage === true) send({ id, object: 'chat.completion.chunk', created, model: agent.id, choices: [], usage: usageOf(request, step.text) });
+  if (request.stream_options?.include_usage === true) send({ id, object: 'chat.completion.chunk', created, model: agent.id, choices: [], usage: await usageOf(request, step.text) });
   send('[DONE]');
   response.end();
 };
