@@ -90,14 +90,14 @@ describe('interrupting LLM commands', () => {
 
   it('eval: SIGTERM cancels the episodes in flight, keeps the journal, and a rerun finishes', async () => {
     const out = join(dir, 'eval');
-    const args = ['eval', '--task', 'instruction', '--model', 'openai-compatible:scripted', '--base-url', server.baseURL, '--agent', 'prompted', '--episodes', '3', '--parallel', '3', '--out', out, '--cache-dir', join(out, 'cache')];
+    const args = ['eval', '--task', 'instruction', '--model', 'openai-compatible:scripted', '--base-url', server.baseURL, '--agent', 'prompted', '--episodes', '4', '--parallel', '2', '--out', out, '--cache-dir', join(out, 'cache')];
     const journal = join(out, 'episodes.journal.jsonl');
     const before = server.requests.length;
-    const first = await run(args, { signal: 'SIGTERM', file: journal, after: 2 });
+    const first = await run(args, { signal: 'SIGTERM', file: journal, after: 1 });
     expect(first.code).toBe(130);
     expect(server.requests.slice(before).some((request) => request.cancelledAt !== undefined)).toBe(true);
     const kept = await lines(journal);
-    expect(kept.length).toBeGreaterThanOrEqual(2);
+    expect(kept.length).toBeGreaterThanOrEqual(1);
     const second = await run(args);
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/resumed: \d+ episodes/);

@@ -114,8 +114,8 @@ export const htmlReport = async (input: ReportInput): Promise<string> => {
       'trials are not independent), never narrower than Wilson’s over the personas. Every agent met the same held-out personas.' +
       (withPassK
         ? ' pass<sup>k</sup> is the chance that k attempts at the same persona all succeed, C(c,k)/C(n,k) for c successes in n trials, averaged over ' +
-          'personas, with a 95% percentile bootstrap over personas. With several trials a persona, the success interval counts every episode as ' +
-          'independent and is too narrow; pass<sup>1</sup> is the same rate with an interval over personas.'
+          'personas, with a 95% percentile bootstrap over personas (never narrower than Wilson’s over the personas); pass<sup>1</sup> is the ' +
+          'success rate.'
         : '') +
       '</p>',
     diagnosticsHtml(results),
