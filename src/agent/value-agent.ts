@@ -64,15 +64,16 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
   const avoidRepeats = options.avoidRepeats ?? true;
   const libraryIndex = new Map(model.library.map((text, index) => [text.trim(), index]));
 
-  /** −∞ on the library utterances already said, so neither argmax nor top k can pick them; undefined when nothing is barred. */
-  const barred = (turns: readonly Turn[]): tf.Tensor2D | undefined => {
-    if (!avoidRepeats) return undefined;
-    const indices = [...saidBefore(turns)].flatMap((text) => libraryIndex.get(text) ?? []);
-    // Keep at least k utterances open: a very long conversation may have said most of a small library.
-    if (indices.length === 0 || model.library.length - indices.length < Math.max(1, k)) return undefined;
+  /**
+   * −∞ on the library utterances already said, so neither argmax nor top k can pick them, and how
+   * many candidates remain to choose among. Nothing is barred once everything has been said.
+   */
+  const barred = (turns: readonly Turn[]): { mask: tf.Tensor2D | undefined; open: number } => {
+    const indices = avoidRepeats ? [...new Set([...saidBefore(turns)].flatMap((text) => libraryIndex.get(text) ?? []))] : [];
+    if (indices.length === 0 || indices.length >= model.library.length) return { mask: undefined, open: k };
     const mask = new Float32Array(model.library.length);
     for (const index of indices) mask[index] = -Infinity;
-    return tf.tensor2d(mask, [1, model.library.length]);
+    return { mask: tf.tensor2d(mask, [1, model.library.length]), open: Math.min(k, model.library.length - indices.length) };
   };
 
   const encodeState = (turns: readonly Turn[]): Encoded =>
@@ -107,10 +108,10 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
   const fromLibrary = (turns: readonly Turn[]): AgentStep => {
     const result = tf.tidy(() => {
       const state = encodeState(turns);
-      const mask = barred(turns);
+      const { mask, open } = barred(turns);
       const logits = mask === undefined ? policyLogits(model.parameters, state, library) : tf.add(policyLogits(model.parameters, state, library), mask);
       if (!advantage && options.reportCandidates !== true) return { best: tf.argMax(logits, 1).dataSync()[0] ?? 0, indices: undefined, scored: undefined };
-      const top = tf.topk(logits, k);
+      const top = tf.topk(logits, open);
       const indices = Array.from(top.indices.dataSync());
       const proposals = { raw: selectRows(library.raw, indices), hidden: tf.gather(library.hidden, tf.reshape(top.indices, [-1])) };
       return { best: undefined, indices, scored: score(state, proposals, top.values) };

@@ -65,6 +65,8 @@ export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Emb
     actions: Int32Array.from(transitions, (transition) => libraryIndex.get(transition.action) ?? 0),
     reward: Float32Array.from(transitions, (transition) => transition.reward),
     done: Float32Array.from(transitions, (transition) => Number(transition.done)),
+    /** 1 where the transition's dialogue succeeded: the rows a prior learned from successes reads. */
+    successful: Float32Array.from(transitions, (transition) => Number(kept[transition.dialogue]?.success ?? false)),
     returns: returnsToGo(transitions, gamma),
   };
 };
@@ -91,6 +93,8 @@ export type Batch = {
   /** One-hot [rows, candidates]: which candidate each row took. */
   taken: tf.Tensor2D;
   labels: Int32Array;
+  /** 1 where the row's dialogue succeeded. */
+  successful: Float32Array;
   values: ValueInputs | undefined;
 };
 
@@ -116,6 +120,7 @@ export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, di
     candidates: rowsOf(pick(candidateIds)),
     taken: tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), candidateIds.length), 'float32') as tf.Tensor2D),
     labels,
+    successful: Float32Array.from(rows, (row) => data.successful[row] ?? 0),
     values: undefined,
   };
   if (!options.values) return batch;

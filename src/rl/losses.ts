@@ -51,11 +51,17 @@ export const squaredError = (prediction: tf.Tensor1D, target: tf.Tensor1D): tf.S
 export const conservativeLoss = (taken: tf.Tensor1D, candidates: tf.Tensor2D): tf.Scalar =>
   tf.tidy(() => tf.mean(tf.sub(logSumExpRows(candidates), taken)));
 
-/** mean cross-entropy of softmax(logits) against integer labels. */
-export const crossEntropy = (logits: tf.Tensor2D, labels: Int32Array): tf.Scalar =>
+/**
+ * Mean cross-entropy of softmax(logits) against integer labels; with `weights`, the weighted mean
+ * Σ w_i·ce_i / Σ w_i (rows of weight 0 do not count; all-zero weights give 0).
+ */
+export const crossEntropy = (logits: tf.Tensor2D, labels: Int32Array, weights?: Float32Array): tf.Scalar =>
   tf.tidy(() => {
     // oneHot then cast: oneHot with a float dtype is wrong on the WASM backend.
     const target = tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), logits.shape[1]), 'float32');
     const picked = tf.sum(tf.mul(logits, target), 1);
-    return tf.mean(tf.sub(logSumExpRows(logits), picked));
+    const each = tf.sub(logSumExpRows(logits), picked);
+    if (weights === undefined) return tf.mean(each);
+    const total = weights.reduce((sum, weight) => sum + weight, 0);
+    return tf.div(tf.sum(tf.mul(each, tf.tensor1d(weights))), Math.max(total, 1e-9)) as tf.Scalar;
   });

@@ -48,6 +48,12 @@ export type TrainOptions = {
   cqlWeight: number;
   /** Weight of the behaviour-model loss inside ILQL. */
   policyWeight: number;
+  /**
+   * What the prior of ILQL and MC learns from: `all` (the behaviour policy π_β, as in ILQL) or
+   * `successes` (filtered BC). The prior only proposes the k candidates and adds log π to each
+   * score; Q and V always learn from every transition.
+   */
+  prior: 'all' | 'successes';
   /** Library actions drawn per step as the conservative term's alternatives. */
   negatives: number;
   /**
@@ -77,6 +83,7 @@ export const defaultTrainOptions: TrainOptions = {
   // choosing among the behaviour model's top k, which is the constraint ILQL needs here.
   cqlWeight: 0,
   policyWeight: 1,
+  prior: 'all',
   negatives: 8,
   inputDropout: 0.5,
   seed: 0,
@@ -123,7 +130,8 @@ const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConsta
   const states = encodeStates(parameters, batch.states, constants.stateLayer, batch.exchanges);
   const candidates = encodeActions(parameters, batch.candidates, constants.candidateLayer);
   const targets = constants.targets;
-  const policy = crossEntropy(policyLogits(parameters, states, candidates), batch.labels);
+  const fromSuccesses = batch.values !== undefined && options.prior === 'successes';
+  const policy = crossEntropy(policyLogits(parameters, states, candidates), batch.labels, fromSuccesses ? batch.successful : undefined);
   const inputs = batch.values;
   if (inputs === undefined || targets === undefined) return { policy };
   const actions = { raw: inputs.takenRaw, hidden: linear(batch.taken, candidates.hidden) };
