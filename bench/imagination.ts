@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { imagineWithLlm, defaultLlmImagineOptions } from '../src/imagine/llm/engine.ts';
 import { createLlmClient } from '../src/llm/client.ts';
-import { resolveTaskSpec } from '../src/task/registry.ts';
+import { resolveTaskSpec } from '../src/tasks/registry.ts';
 import type { ResultRow } from './results.ts';
 import { medianOf, repeat } from './sampling.ts';
 

@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { defaultDemoOptions, runDemo } from '../src/pipeline/demo.ts';
-import { builtInTaskNames } from '../src/task/registry.ts';
+import { builtInTaskNames } from '../src/tasks/registry.ts';
 import type { ResultRow } from './results.ts';
 import { note } from './sampling.ts';
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createHashedEmbedder } from '../src/embed/hashed.ts';
 import { imagineDialogue } from '../src/imagine/offline.ts';
-import { initBackend } from '../src/rl/backend.ts';
+import { initBackend } from '../src/nn/backend.ts';
 import { saveCheckpoint } from '../src/rl/checkpoint.ts';
 import { defaultTrainOptions, train } from '../src/rl/train.ts';
 import { loadTravelTask } from '../src/tasks/travel/index.ts';

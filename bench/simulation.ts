@@ -11,7 +11,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { behaviourMixture, evaluateAgent } from '../src/eval/evaluate.ts';
+import { behaviourMixture } from '../src/agent/build.ts';
+import { evaluateAgent } from '../src/eval/evaluate.ts';
 import { defaultDemoOptions, runDemo } from '../src/pipeline/demo.ts';
 import type { AgentFactory, TaskSimulator } from '../src/task/types.ts';
 import type { ResultRow } from './results.ts';

@@ -15,7 +15,8 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkpointAgentFactory, createAgentFactory } from '../src/pipeline/agents.ts';
+import { createAgentFactory } from '../src/agent/build.ts';
+import { checkpointAgentFactory } from '../src/agent/checkpoint-agent.ts';
 import { chooseBeta } from '../src/pipeline/choose-beta.ts';
 import { createTokenPolicy, tokenAgent } from '../src/agent/token-agent.ts';
 import { dialoguesFingerprint } from '../src/data/dialogue.ts';
@@ -28,7 +29,7 @@ import { imagineOffline } from '../src/imagine/offline.ts';
 import { loadCheckpoint, saveActingDefaults, saveCheckpoint } from '../src/rl/checkpoint.ts';
 import type { LoadedCheckpoint } from '../src/rl/checkpoint.ts';
 import { defaultTrainOptions, train } from '../src/rl/train.ts';
-import { loadBuiltInTask } from '../src/task/registry.ts';
+import { loadBuiltInTask } from '../src/tasks/registry.ts';
 import type { TaskSimulator } from '../src/task/types.ts';
 import { loadTokenCheckpoint, readTokenInfo, saveTokenActing } from '../src/token/checkpoint.ts';
 import type { TokenCheckpointInfo } from '../src/token/checkpoint.ts';

@@ -13,7 +13,7 @@ import { dialogueSchema } from '../src/data/dialogue.ts';
 import type { Dialogue } from '../src/data/dialogue.ts';
 import { createHashedEmbedder } from '../src/embed/hashed.ts';
 import { imagineDialogue } from '../src/imagine/offline.ts';
-import { initBackend } from '../src/rl/backend.ts';
+import { initBackend } from '../src/nn/backend.ts';
 import { saveCheckpoint } from '../src/rl/checkpoint.ts';
 import { defaultTrainOptions, train } from '../src/rl/train.ts';
 import { loadTravelTask } from '../src/tasks/travel/index.ts';
@@ -102,7 +102,7 @@ describe('reverie chat', () => {
     const transcript = await readTranscript(out);
     const task = await loadTravelTask();
     const persona = travelPersonaSchema.parse(transcript.persona);
-    const judgement = task.judge(persona, transcript.turns);
+    const judgement = await task.judge(persona, transcript.turns);
     expect(transcript.reward).toBe(judgement.reward);
     expect(transcript.success).toBe(judgement.success);
     expect(run.stdout).toContain(`judge: reward ${judgement.reward.toFixed(3)}`);

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveTaskSpec } from '../src/task/registry.ts';
+import { resolveTaskSpec } from '../src/tasks/registry.ts';
 import { evaluationScript } from './support/evaluation-script.ts';
 import { reverie } from './support/reverie-cli.ts';
 import { startScriptedServer } from './support/scripted-llm-server.ts';

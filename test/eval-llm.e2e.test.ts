@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { resolveTaskSpec } from '../src/task/registry.ts';
+import { resolveTaskSpec } from '../src/tasks/registry.ts';
 import { evaluationScript } from './support/evaluation-script.ts';
 import { startScriptedServer } from './support/scripted-llm-server.ts';
 import type { ScriptedServer } from './support/scripted-llm-server.ts';

@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHashedEmbedder } from '../src/embed/hashed.ts';
-import { parseLlmAgentSpec } from '../src/eval/llm/agents.ts';
+import { parseAgentSpec } from '../src/agent/spec.ts';
 import { evaluateWithLlm } from '../src/eval/llm/evaluate.ts';
 import { defaultLlmImagineOptions, imagineWithLlm } from '../src/imagine/llm/engine.ts';
 import { createLlmClient } from '../src/llm/client.ts';
 import { saveCheckpoint } from '../src/rl/checkpoint.ts';
 import { defaultTrainOptions, train } from '../src/rl/train.ts';
-import { resolveTaskSpec } from '../src/task/registry.ts';
+import { resolveTaskSpec } from '../src/tasks/registry.ts';
 import { schemaConstrainedScript } from './support/schema-script.ts';
 import { startScriptedServer } from './support/scripted-llm-server.ts';
 import type { ScriptedServer } from './support/scripted-llm-server.ts';
@@ -91,7 +91,7 @@ describe('a schema-constrained server', () => {
     await saveCheckpoint(checkpoint, model, { task: spec.name, taskVersion: spec.version, embedder: embedder.config });
     const evaluation = await evaluateWithLlm(client(), {
       spec,
-      agents: ['prompted', `ilql=${checkpoint}`].map(parseLlmAgentSpec),
+      agents: ['prompted', `ilql=${checkpoint}`].map(parseAgentSpec),
       episodes: 4,
       trials: 1,
       seed: 1000,

@@ -7,14 +7,15 @@
 import { countTokens } from 'gpt-tokenizer';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAgent, parseAgentChoice } from '../src/agent/build.ts';
+import { buildAgent } from '../src/agent/build.ts';
+import { parseAgentSpec } from '../src/agent/spec.ts';
 import { createLlmClient } from '../src/llm/client.ts';
 import { parseModelRef } from '../src/llm/model-ref.ts';
 import { toServedAgent } from '../src/serve/agents.ts';
 import { ServeConfigError } from '../src/serve/errors.ts';
 import { startServe } from '../src/serve/server.ts';
 import type { ServeHandle } from '../src/serve/server.ts';
-import { resolveTaskSpec } from '../src/task/registry.ts';
+import { resolveTaskSpec } from '../src/tasks/registry.ts';
 import { startScriptedServer } from './support/scripted-llm-server.ts';
 import type { ScriptedServer } from './support/scripted-llm-server.ts';
 
@@ -32,7 +33,7 @@ beforeAll(async () => {
   const agents = await Promise.all(
     ['fast', 'slow', 'hang'].map(async (name) => {
       const llm = createLlmClient({ model: parseModelRef(`openai-compatible:${name}`, { baseURL: upstream.baseURL }), env: {}, maxRetries: 0 });
-      const built = await buildAgent(parseAgentChoice('prompted'), { spec, llm });
+      const built = await buildAgent(parseAgentSpec('prompted'), { spec, llm });
       return { ...toServedAgent(built, undefined), id: name };
     }),
   );

@@ -6,12 +6,13 @@
  *
  * @example
  * const agent = createCheckpointAgent(await loadCheckpoint(dir), { name: 'ilql', k: 16, beta: 4 });
+ * const factory = checkpointAgentFactory('ilql', await loadCheckpoint(dir), { k: 16, beta: 4 }); // for evaluateAgent
  */
 import { createEmbedder } from '../embed/create.ts';
 import type { Embedder, EmbedderConfig } from '../embed/embedder.ts';
 import { ReverieError } from '../errors.ts';
 import type { LoadedCheckpoint } from '../rl/checkpoint.ts';
-import type { Agent } from '../task/types.ts';
+import type { Agent, AgentFactory } from '../task/types.ts';
 import { isValueAlgorithm } from '../rl/train.ts';
 import { createValueAgent } from './value-agent.ts';
 import type { Proposer } from './value-agent.ts';
@@ -74,4 +75,10 @@ export const createCheckpointAgent = (checkpoint: LoadedCheckpoint, options: Che
     ...(options.propose === undefined ? {} : { propose: options.propose }),
     ...(options.reportCandidates === undefined ? {} : { reportCandidates: options.reportCandidates }),
   });
+};
+
+/** An episode factory over one agent from a loaded checkpoint: it keeps no state between calls, so every episode shares it. */
+export const checkpointAgentFactory = <P>(name: string, checkpoint: LoadedCheckpoint, acting: { k?: number | undefined; beta?: number | undefined }): AgentFactory<P> => {
+  const agent = createCheckpointAgent(checkpoint, { name, k: acting.k, beta: acting.beta });
+  return () => agent;
 };

@@ -8,7 +8,7 @@ import { createHashedEmbedder } from '../embed/hashed.ts';
 import { createLlmClient } from '../llm/client.ts';
 import type { LlmClient } from '../llm/client.ts';
 import { parseModelRef } from '../llm/model-ref.ts';
-import { initBackend } from '../rl/backend.ts';
+import { initBackend } from '../nn/backend.ts';
 import { encodeActions, encodeStates, qValues, values } from '../rl/network.ts';
 import { defaultTrainOptions, train } from '../rl/train.ts';
 import type { TrainedModel } from '../rl/train.ts';
@@ -19,7 +19,7 @@ import { createCheckpointAgent, EmbedderMismatchError } from './checkpoint-agent
 import { createPromptedAgent } from './prompted.ts';
 import { createLlmProposer } from './proposals.ts';
 import { ProposalError } from './value-agent.ts';
-import { sparseRows } from '../rl/sparse-layers.ts';
+import { sparseRows } from '../nn/sparse-layers.ts';
 
 const spec = taskSpecSchema.parse({
   name: 'toy',

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyTokenOptions } from '../../test/support/token-fixtures.ts';
 import type { Dialogue } from '../data/dialogue.ts';
-import { createAgentFactory } from '../pipeline/agents.ts';
-import { initBackend } from '../rl/backend.ts';
-import { loadBuiltInTask } from '../task/registry.ts';
+import { initBackend } from '../nn/backend.ts';
+import { loadBuiltInTask } from '../tasks/registry.ts';
 import type { Turn } from '../task/types.ts';
 import { loadTokenCheckpoint, saveTokenActing } from '../token/checkpoint.ts';
 import { disposeTokenModel } from '../token/model.ts';
 import { trainTokenModel } from '../token/trainer.ts';
 import { createRng } from '../util/rng.ts';
-import { buildAgent, parseAgentChoice } from './build.ts';
+import { buildAgent, createAgentFactory } from './build.ts';
+import { parseAgentSpec } from './spec.ts';
 import { createTokenPolicy, resolveTokenDecoding, tokenAgent } from './token-agent.ts';
 
 let folder: string;
@@ -93,7 +93,7 @@ describe('token agent', () => {
   it('is built from NAME=DIR for chat, serve and eval, with the β and greedy decoding saved beside it', async () => {
     await saveTokenActing(checkpoint, { beta: 0, greedy: true, chosenOn: 'test' });
     const task = await loadBuiltInTask('travel');
-    const built = await buildAgent(parseAgentChoice(`tok=${checkpoint}`), { spec: task.spec, simulator: task, k: 3 });
+    const built = await buildAgent(parseAgentSpec(`tok=${checkpoint}`), { spec: task.spec, simulator: task, k: 3 });
     expect(built.description).toBe(`token-ilql checkpoint ${checkpoint} (β 0, top-k 3, greedy)`);
     expect(built.needsPersona).toBe(false);
     const persona = task.samplePersona(createRng(1));
@@ -101,6 +101,6 @@ describe('token agent', () => {
     built.dispose();
     const factory = await createAgentFactory(task, { name: 'tok', checkpoint }, {});
     expect((await factory({ rng: createRng(2), persona }).act(opening)).text).toBe('What do you enjoy?');
-    await expect(buildAgent(parseAgentChoice(`tok=${checkpoint}`), { spec: { ...task.spec, name: 'instruction' } })).rejects.toThrow(/trained on task "travel"/);
+    await expect(buildAgent(parseAgentSpec(`tok=${checkpoint}`), { spec: { ...task.spec, name: 'instruction' } })).rejects.toThrow(/trained on task "travel"/);
   });
 });

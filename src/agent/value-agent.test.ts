@@ -2,7 +2,7 @@ import '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dialogue } from '../data/dialogue.ts';
 import { createHashedEmbedder } from '../embed/hashed.ts';
-import { initBackend } from '../rl/backend.ts';
+import { initBackend } from '../nn/backend.ts';
 import { defaultTrainOptions, train } from '../rl/train.ts';
 import type { TrainedModel } from '../rl/train.ts';
 import type { Turn } from '../task/types.ts';

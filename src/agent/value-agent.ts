@@ -19,7 +19,7 @@ import { ReverieError } from '../errors.ts';
 import { encodeActions, encodeStates, policyLogits, qValues, values } from '../rl/network.ts';
 import type { Encoded, Parameters } from '../rl/network.ts';
 import { exchangeRows } from '../rl/exchange-rows.ts';
-import { selectRows, sparseRows } from '../rl/sparse-layers.ts';
+import { selectRows, sparseRows } from '../nn/sparse-layers.ts';
 import type { Agent, AgentStep, AgentStepCandidate, Turn } from '../task/types.ts';
 
 /** Candidate replies for a conversation, e.g. k samples from an LLM. */

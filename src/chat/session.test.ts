@@ -36,7 +36,7 @@ describe('runChat', () => {
     const failing: Agent = { name: 'failing', act: async () => Promise.reject(new Error('LLM down')) };
     const failed = await runChat({ agent: failing, maxTurns: 5, print: () => undefined, signal: new AbortController().signal, showCandidates: false, input: lines('hello') });
     expect([failed.ended, failed.error]).toEqual(['error', 'LLM down']);
-    const user = { reply: (turns: readonly Turn[]) => ({ text: turns.length === 0 ? 'hi' : 'thanks, bye', done: turns.length > 0 }) };
+    const user = { reply: async (turns: readonly Turn[]) => ({ text: turns.length === 0 ? 'hi' : 'thanks, bye', done: turns.length > 0 }) };
     const played = await runChat({ agent: echo, maxTurns: 5, print: () => undefined, signal: new AbortController().signal, showCandidates: false, user });
     expect(played.ended).toBe('user');
     expect(played.turns.map((turn) => turn.text)).toEqual(['hi', 'you said: hi', 'thanks, bye']);

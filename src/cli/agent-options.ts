@@ -4,9 +4,10 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { agentHelp } from '../agent/spec.ts';
 import { createLlmClient } from '../llm/client.ts';
 import type { LlmClient } from '../llm/client.ts';
-import { hasSimulator, loadBuiltInTask, resolveTaskSpec } from '../task/registry.ts';
+import { hasSimulator, loadBuiltInTask, resolveTaskSpec } from '../tasks/registry.ts';
 import type { TaskSpec } from '../task/spec.ts';
 import type { TaskSimulator } from '../task/types.ts';
 import { loadLlmConfig, resolveLlmSettings } from './llm-config.ts';
@@ -37,7 +38,7 @@ export const addAgentOptions = (command: Command): Command =>
     .option('--temperature <x>', 'LLM sampling temperature (default 0.7 for the prompted agent, 1 for proposals)', nonNegativeNumber('--temperature'))
     .option('--k <n>', 'candidates an ILQL agent chooses among, LLM proposals or the data’s top k (default: as chosen for the checkpoint in its acting.json, else 16)', positiveInteger('--k'))
     .option('--beta <x>', 'ILQL β, the weight of the advantage against the behaviour prior (default: as chosen for the checkpoint, else 4)', nonNegativeNumber('--beta'))
-    .addHelpText('after', '\nAPI keys come from the environment only: OPENAI_API_KEY, ANTHROPIC_API_KEY, or REVERIE_API_KEY for other servers.');
+    .addHelpText('after', `\nAgents:\n${agentHelp()}\n\nAPI keys come from the environment only: OPENAI_API_KEY, ANTHROPIC_API_KEY, or REVERIE_API_KEY for other servers.`);
 
 export type TaskContext = { spec: TaskSpec; simulator?: TaskSimulator<unknown> };
 

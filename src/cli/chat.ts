@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { buildAgent, parseAgentChoice } from '../agent/build.ts';
+import { buildAgent } from '../agent/build.ts';
+import { parseAgentSpec } from '../agent/spec.ts';
 import type { ChatInput } from '../chat/session.ts';
 import { runChat } from '../chat/session.ts';
 import { saveTranscript, timestampName } from '../chat/transcript.ts';
@@ -63,7 +64,7 @@ export const registerChat = (program: Command): void => {
       const out = flags.out ?? join('runs', 'chat', `${timestampName(startedAt)}.json`);
       const { spec, simulator } = await loadTaskContext(flags.task);
       const llm = await llmFromFlags(flags);
-      const choice = parseAgentChoice(flags.agent);
+      const choice = parseAgentSpec(flags.agent);
       const built = await buildAgent(choice, { spec, simulator, llm: llm?.llm, k: flags.k, beta: flags.beta, temperature: llm?.temperature, reportCandidates: flags.showCandidates === true });
       const selfPlay = flags.persona !== undefined;
       const needsPersona = selfPlay || flags.judge === true || built.needsPersona;
@@ -90,7 +91,7 @@ export const registerChat = (program: Command): void => {
         const write = (text: string) => void process.stdout.write(text);
         const chat = await runChat({ agent, maxTurns: spec.maxTurns, print, write, signal: controller.signal, showCandidates: flags.showCandidates === true, echoUser: process.stdin.isTTY !== true, ...(input === undefined ? {} : { input }), ...(user === undefined ? {} : { user }) });
         if (chat.ended === 'interrupted') print('(interrupted)');
-        const judgement = flags.judge === true && simulator !== undefined && persona !== undefined && chat.turns.length > 0 ? simulator.judge(persona, chat.turns) : undefined;
+        const judgement = flags.judge === true && simulator !== undefined && persona !== undefined && chat.turns.length > 0 ? await simulator.judge(persona, chat.turns) : undefined;
         if (judgement !== undefined) print(`judge: reward ${judgement.reward.toFixed(3)}, ${judgement.success ? 'success' : 'no success'}: ${judgement.reason}`);
         if (chat.turns.length === 0) {
           print('Nothing was said; no transcript saved.');

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { builtInTaskNames } from '../task/registry.ts';
+import { builtInTaskNames } from '../tasks/registry.ts';
 import { defaultDemoOptions, runDemo } from '../pipeline/demo.ts';
 import { numberList, positiveInteger } from './options.ts';
 

@@ -12,7 +12,7 @@ import { createLlmClient } from '../llm/client.ts';
 import { ReverieError } from '../errors.ts';
 import { markdownTable } from '../eval/report.ts';
 import { datasetSummary } from '../pipeline/summary.ts';
-import { hasSimulator, loadBuiltInTask, resolveTaskSpec } from '../task/registry.ts';
+import { hasSimulator, loadBuiltInTask, resolveTaskSpec } from '../tasks/registry.ts';
 import { onInterrupt } from './interrupt.ts';
 import { addLlmOptions, llmSettingsFromFlags } from './llm-config.ts';
 import type { LlmFlags } from './llm-config.ts';

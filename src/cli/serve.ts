@@ -3,7 +3,8 @@
  * and browse a dataset. Runs until SIGINT or SIGTERM, then finishes the requests in flight.
  */
 import type { Command } from 'commander';
-import { buildAgent, parseAgentChoice } from '../agent/build.ts';
+import { buildAgent } from '../agent/build.ts';
+import { parseAgentSpec } from '../agent/spec.ts';
 import type { BuiltAgent } from '../agent/build.ts';
 import { ReverieError } from '../errors.ts';
 import { toServedAgent } from '../serve/agents.ts';
@@ -36,7 +37,7 @@ export const registerServe = (program: Command): void => {
       const built: BuiltAgent[] = [];
       try {
         for (const text of flags.agent) {
-          const agent = await buildAgent(parseAgentChoice(text), { ...context, llm: llm?.llm, k: flags.k, beta: flags.beta, temperature: llm?.temperature, reportCandidates: true });
+          const agent = await buildAgent(parseAgentSpec(text), { ...context, llm: llm?.llm, k: flags.k, beta: flags.beta, temperature: llm?.temperature, reportCandidates: true });
           built.push(agent);
           if (agent.needsPersona) throw new ReverieError(`agent "${agent.name}" reads a hidden persona, which a served conversation does not have`, { hint: 'Serve naive, prompted or a checkpoint agent.' });
           if (built.filter((other) => other.name === agent.name).length > 1) throw new ReverieError(`two agents are named "${agent.name}"`, { hint: 'Give each checkpoint its own NAME= (it is the model id).' });

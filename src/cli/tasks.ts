@@ -2,7 +2,7 @@
  * `reverie tasks`: the built-in tasks and what each is about.
  */
 import type { Command } from 'commander';
-import { builtInTaskNames, loadBuiltInTask } from '../task/registry.ts';
+import { builtInTaskNames, loadBuiltInTask } from '../tasks/registry.ts';
 
 export const registerTasks = (program: Command): void => {
   program

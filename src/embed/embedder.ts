@@ -13,10 +13,10 @@
  * const embedder: Embedder = createEmbedder({ kind: 'dialogue', version: 1, dimension: 1024 });
  * embedder.embedExchanges?.(turns) // → one SparseVector per agent turn so far
  */
+import type { SparseVector } from '../nn/sparse-layers.ts';
 import type { Turn } from '../task/types.ts';
 
-/** A sparse vector: sorted unique indices with their values. */
-export type SparseVector = { indices: Int32Array; values: Float32Array };
+export type { SparseVector };
 
 export type HashedEmbedderConfig = { kind: 'hashed'; version: 1; dimension: number };
 export type DialogueEmbedderConfig = { kind: 'dialogue'; version: 1; dimension: number };

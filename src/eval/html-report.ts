@@ -14,7 +14,7 @@ import { escapeHtml, formatNumber } from './html.ts';
 import { agentTranscripts, MAX_TRANSCRIPTS_PER_AGENT } from './html-transcripts.ts';
 import { agentLabel } from './labels.ts';
 import { llmHtml } from './llm/report-sections.ts';
-import type { ReportInput } from './report.ts';
+import type { ReportInput } from './report-input.ts';
 import type { Interval } from './stats.ts';
 
 const STYLE = `

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentFactory, TaskSimulator } from '../task/types.ts';
 import { loadTravelTask } from '../tasks/travel/index.ts';
 import type { TravelPersona } from '../tasks/travel/persona.ts';
-import { behaviourMixture, evaluateAgent } from './evaluate.ts';
+import { behaviourMixture } from '../agent/build.ts';
+import { evaluateAgent } from './evaluate.ts';
 import type { EpisodeRecord } from './evaluate.ts';
 import { JOURNAL_FILE, JournalMismatchError, openJournal } from './journal.ts';
 

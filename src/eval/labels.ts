@@ -9,6 +9,7 @@ export const agentLabels: Record<string, string> = {
   naive: 'naive (acts at once, without asking)',
   bc: 'BC',
   fbc: 'filtered BC',
+  mc: 'MC returns (utterance-level)',
   ilql: 'ILQL (utterance-level)',
   oracle: 'oracle (knows the hidden persona)',
   prompted: 'prompted LLM (no training)',

@@ -18,6 +18,7 @@ import { llmMarkdown } from './llm/report-sections.ts';
 import { markdownTable } from './markdown.ts';
 import { PASS_K_BOOTSTRAP } from './pass-k.ts';
 import type { Interval } from './stats.ts';
+import type { ReportInput } from './report-input.ts';
 
 export { agentLabels } from './labels.ts';
 export { markdownTable };
@@ -47,14 +48,7 @@ export const passKTable = (results: readonly AgentResult<unknown>[]): string => 
   );
 };
 
-export type ReportInput = {
-  task: string;
-  results: readonly AgentResult<unknown>[];
-  /** Extra facts for results.json (seeds, episodes, chosen β, timings). */
-  settings: Record<string, unknown>;
-  /** Lines of prose placed under the table in report.md. */
-  notes: readonly string[];
-};
+export type { ReportInput };
 
 // trials and passK appear only for agents evaluated with trials > 1, and llm only for agents an
 // LLM judged, so a built-in task's trials = 1 run writes exactly the results.json it always did.

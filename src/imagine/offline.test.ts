@@ -139,7 +139,7 @@ describe('imagineOffline', () => {
     expect(dialogues.some((dialogue) => dialogue.reward === 0)).toBe(true);
     for (const dialogue of dialogues) {
       expect(personaSplit(dialogue.persona)).toBe('train');
-      expect(dialogue.success).toBe(task.judge(dialogue.persona as TravelPersona, dialogue.turns).success);
+      expect(dialogue.success).toBe((await task.judge(dialogue.persona as TravelPersona, dialogue.turns)).success);
     }
     // Every behaviour agent is represented.
     expect(new Set(dialogues.map((dialogue) => dialogue.meta['behaviour'])).size).toBe(task.behaviours.length);

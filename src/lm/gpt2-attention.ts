@@ -16,6 +16,19 @@ import * as tf from '@tensorflow/tfjs-core';
 /** One layer's cached keys (transposed) and values for every batch row and head. */
 export type LayerKv = { keysT: tf.Tensor3D; values: tf.Tensor3D };
 
+/** What the model has already read, per batch row. */
+export type KvCache = {
+  readonly batch: number;
+  /** Tokens held per row, padding included. */
+  readonly length: number;
+  /** Per layer: keys transposed [B·H, dh, length] and values [B·H, length, dh]. */
+  readonly layers: readonly LayerKv[];
+  /** 1 (real) or 0 (padding) per held token, row-major [batch, length]. */
+  readonly mask: Int32Array;
+  /** Real tokens read per row: the next real token's position id. */
+  readonly seen: Int32Array;
+};
+
 export type AttentionShape = { batch: number; length: number; heads: number; scale: number };
 
 // Large but finite: a query whose keys are all masked (a left-padding position) then gets a

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../rl/backend.ts';
+import { initBackend } from '../nn/backend.ts';
 import { createRng } from '../util/rng.ts';
 import { disposeKvCache, forwardWithCache } from './gpt2-cache.ts';
 import type { KvCache } from './gpt2-cache.ts';

@@ -21,25 +21,14 @@
  * }
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerKv } from './gpt2-attention.ts';
+import type { KvCache } from './gpt2-attention.ts';
 import type { Gpt2Config } from './gpt2-config.ts';
 import { readTokens } from './gpt2-input.ts';
 import type { ForwardOptions, TokenIds } from './gpt2-input.ts';
 import type { Gpt2Parameters } from './gpt2-params.ts';
 import { runTransformer } from './gpt2.ts';
 
-/** What the model has already read, per batch row. */
-export type KvCache = {
-  readonly batch: number;
-  /** Tokens held per row, padding included. */
-  readonly length: number;
-  /** Per layer: keys transposed [B·H, dh, length] and values [B·H, length, dh]. */
-  readonly layers: readonly LayerKv[];
-  /** 1 (real) or 0 (padding) per held token, row-major [batch, length]. */
-  readonly mask: Int32Array;
-  /** Real tokens read per row: the next real token's position id. */
-  readonly seen: Int32Array;
-};
+export type { KvCache };
 
 /**
  * Reads `ids` ([B, T] new tokens per row; T may be 1) after the tokens in `cache` (none when

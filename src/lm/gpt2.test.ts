@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../rl/backend.ts';
+import { initBackend } from '../nn/backend.ts';
 import { createRng } from '../util/rng.ts';
 import { Gpt2ConfigError, parseGpt2Config, tinyGpt2Config } from './gpt2-config.ts';
 import type { Gpt2Config } from './gpt2-config.ts';

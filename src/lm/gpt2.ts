@@ -14,10 +14,9 @@ import * as tf from '@tensorflow/tfjs-core';
 // The model is trained through optimizer.minimize / variableGrads, and tfjs-core alone registers
 // no gradients; the full package registers them (a dist/ deep import does not resolve under Node).
 import '@tensorflow/tfjs';
-import { linear } from '../rl/linear.ts';
+import { linear } from '../nn/linear.ts';
 import { attentionBias, selfAttention } from './gpt2-attention.ts';
-import type { LayerKv } from './gpt2-attention.ts';
-import type { KvCache } from './gpt2-cache.ts';
+import type { KvCache, LayerKv } from './gpt2-attention.ts';
 import { headSize } from './gpt2-config.ts';
 import type { Gpt2Config } from './gpt2-config.ts';
 import { Gpt2InputError, readFlags, readTokens } from './gpt2-input.ts';

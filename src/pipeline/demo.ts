@@ -1,6 +1,6 @@
 /**
- * The whole method on a built-in task, offline: imagine dialogues, train BC, filtered BC and
- * ILQL on them, choose ILQL's β on validation personas, and evaluate every agent on held-out
+ * The whole method on a built-in task, offline: imagine dialogues, train BC, filtered BC, ILQL
+ * and the MC-return baseline on them, choose ILQL's and MC's β on validation personas, and evaluate every agent on held-out
  * test personas. Everything lands in one run folder; a second run in the same folder reuses
  * the dialogues and checkpoints it already made.
  *
@@ -20,10 +20,11 @@ import { loadCheckpoint, saveActingDefaults } from '../rl/checkpoint.ts';
 import type { LoadedCheckpoint } from '../rl/checkpoint.ts';
 import { defaultTrainOptions } from '../rl/train.ts';
 import type { Algorithm, TrainOptions } from '../rl/train.ts';
-import { loadBuiltInTask } from '../task/registry.ts';
+import { loadBuiltInTask } from '../tasks/registry.ts';
 import type { TaskSimulator } from '../task/types.ts';
 import { createProgress } from '../util/progress.ts';
-import { checkpointAgentFactory, createAgentFactory } from './agents.ts';
+import { createAgentFactory } from '../agent/build.ts';
+import { checkpointAgentFactory } from '../agent/checkpoint-agent.ts';
 import { trainInWorkers } from './parallel-train.ts';
 import type { TrainJob } from './parallel-train.ts';
 import { datasetSummary } from './summary.ts';
@@ -99,7 +100,8 @@ const trainOrReuse = async (
   return checkpoints;
 };
 
-const algorithms = ['bc', 'fbc', 'ilql'] as const;
+const algorithms = ['bc', 'fbc', 'ilql', 'mc'] as const;
+const valueLearners = ['ilql', 'mc'] as const;
 
 export const runDemo = async (options: DemoOptions): Promise<{ results: AgentResult<unknown>[]; table: string; beta: number }> => {
   const started = performance.now();
@@ -110,24 +112,30 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
   options.log(datasetSummary(imagined.dialogues));
   const checkpoints = await trainOrReuse(task, imagined.dialogues, options);
 
-  // β is chosen on validation personas, never on the test personas reported below.
-  const ilql = checkpoints.get('ilql') as LoadedCheckpoint;
-  const beta = await chooseBeta(
-    options.betas,
-    (candidate) => evaluateAgent(task, 'ilql', checkpointAgentFactory('ilql', ilql, { k: options.k, beta: candidate }), { episodes: options.validationEpisodes, seed: options.evalSeed + 1, split: 'validation' }),
-    (candidate, result) => options.log(`ilql β=${candidate}: validation success ${result.success.mean.toFixed(3)}, reward ${result.reward.mean.toFixed(3)}`),
-  );
-  // Every later command that loads this checkpoint acts with the β chosen here unless told otherwise.
-  await saveActingDefaults(join(options.out, 'checkpoints', 'ilql'), {
-    k: options.k,
-    beta,
-    chosenOn: `best reward on ${options.validationEpisodes} validation episodes (seed ${options.evalSeed + 1}) among β = ${options.betas.join(', ')}`,
-  });
+  // β is chosen on validation personas, never on the test personas reported below, for each learner that acts by advantage.
+  const betas = new Map<Algorithm, number>();
+  for (const algorithm of valueLearners) {
+    const checkpoint = checkpoints.get(algorithm) as LoadedCheckpoint;
+    const beta = await chooseBeta(
+      options.betas,
+      (candidate) => evaluateAgent(task, algorithm, checkpointAgentFactory(algorithm, checkpoint, { k: options.k, beta: candidate }), { episodes: options.validationEpisodes, seed: options.evalSeed + 1, split: 'validation' }),
+      (candidate, result) => options.log(`${algorithm} β=${candidate}: validation success ${result.success.mean.toFixed(3)}, reward ${result.reward.mean.toFixed(3)}`),
+    );
+    betas.set(algorithm, beta);
+    // Every later command that loads this checkpoint acts with the β chosen here unless told otherwise.
+    await saveActingDefaults(join(options.out, 'checkpoints', algorithm), {
+      k: options.k,
+      beta,
+      chosenOn: `best reward on ${options.validationEpisodes} validation episodes (seed ${options.evalSeed + 1}) among β = ${options.betas.join(', ')}`,
+    });
+  }
+  const beta = betas.get('ilql') ?? 0;
 
   const results: AgentResult<unknown>[] = [];
-  for (const name of ['behaviour', 'naive', 'bc', 'fbc', 'ilql', 'oracle'] as const) {
-    const checkpoint = name === 'bc' || name === 'fbc' || name === 'ilql' ? checkpoints.get(name) : undefined;
-    const factory = checkpoint === undefined ? await createAgentFactory(task, { name }, { k: options.k, beta }) : checkpointAgentFactory(name, checkpoint, { k: options.k, beta });
+  for (const name of ['behaviour', 'naive', 'bc', 'fbc', 'mc', 'ilql', 'oracle'] as const) {
+    const checkpoint = name === 'bc' || name === 'fbc' || name === 'ilql' || name === 'mc' ? checkpoints.get(name) : undefined;
+    const acting = { k: options.k, beta: betas.get(name as Algorithm) ?? 0 };
+    const factory = checkpoint === undefined ? await createAgentFactory(task, { name }, acting) : checkpointAgentFactory(name, checkpoint, acting);
     results.push(await evaluateAgent(task, name, factory, { episodes: options.episodes, seed: options.evalSeed, split: 'test' }));
   }
   const table = resultsTable(results);
@@ -135,10 +143,10 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
   await writeReport(options.out, {
     task: task.spec.name,
     results,
-    settings: { dialogues: options.dialogues, seed: options.seed, episodes: options.episodes, evalSeed: options.evalSeed, split: 'test', k: options.k, beta, betas: options.betas, train: options.train, dimension: options.dimension, seconds },
+    settings: { dialogues: options.dialogues, seed: options.seed, episodes: options.episodes, evalSeed: options.evalSeed, split: 'test', k: options.k, beta, mcBeta: betas.get('mc'), betas: options.betas, train: options.train, dimension: options.dimension, seconds },
     notes: [
       `${options.dialogues} imagined dialogues (seed ${options.seed}); ${options.episodes} test episodes per agent (seed ${options.evalSeed}) on personas no training dialogue used.`,
-      `ILQL acts on the top ${options.k} proposals of its behaviour model with β = ${beta}, chosen on ${options.validationEpisodes} validation episodes from ${options.betas.join(', ')}.`,
+      `ILQL and MC act on the top ${options.k} proposals of their prior with β = ${beta} and ${betas.get('mc') ?? 0}, chosen on ${options.validationEpisodes} validation episodes from ${options.betas.join(', ')}.`,
       `Wall time ${seconds.toFixed(0)} s.`,
     ],
   });

@@ -17,8 +17,8 @@ import { ReverieError } from '../errors.ts';
 import type { Rng } from '../util/rng.ts';
 import { exchangeRows } from './exchange-rows.ts';
 import type { ExchangeRows } from './network.ts';
-import { dropSparse, sparseRows } from './sparse-layers.ts';
-import type { SparseRows } from './sparse-layers.ts';
+import { dropSparse, sparseRows } from '../nn/sparse-layers.ts';
+import type { SparseRows } from '../nn/sparse-layers.ts';
 
 export class EmptyTrainingSetError extends ReverieError {
   override readonly name = 'EmptyTrainingSetError';

@@ -15,11 +15,11 @@ import { z } from 'zod';
 import { embedderConfigSchema, unknownEmbedderKind, embedderKinds } from '../embed/create.ts';
 import { ReverieError } from '../errors.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import { initBackend } from './backend.ts';
+import { initBackend } from '../nn/backend.ts';
 import { parameterShapes } from './network.ts';
 import type { Parameters } from './network.ts';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
-import type { NamedTensor } from './safetensors.ts';
+import { decodeSafetensors, encodeSafetensors } from '../nn/safetensors.ts';
+import type { NamedTensor } from '../nn/safetensors.ts';
 import type { TrainedModel } from './train.ts';
 
 export const checkpointFormat = 'reverie-utterance-model';

@@ -9,7 +9,7 @@
  */
 import type { SparseVector } from '../embed/embedder.ts';
 import type { ExchangeRows } from './network.ts';
-import { sparseRows } from './sparse-layers.ts';
+import { sparseRows } from '../nn/sparse-layers.ts';
 
 const blank: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
 

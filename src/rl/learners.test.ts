@@ -11,7 +11,7 @@ import { createDialogueEmbedder } from '../embed/dialogue.ts';
 import { createHashedEmbedder } from '../embed/hashed.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { Turn } from '../task/types.ts';
-import { initBackend } from './backend.ts';
+import { initBackend } from '../nn/backend.ts';
 import { returnsToGo } from './batch.ts';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { defaultTrainOptions, train } from './train.ts';
@@ -88,7 +88,7 @@ describe('the dialogue encoder against the bag of words', () => {
 describe('MC', () => {
   it('regresses Q on the return: Q of the right name is near 1 and of the wrong one near 0, with the dialogue encoder', async () => {
     const embedder = createDialogueEmbedder({ dimension: 256 });
-    const model = await train(swappedData(), embedder, { ...defaultTrainOptions, algorithm: 'mc', steps: 400, batchSize: 32, hidden: 16, inputDropout: 0, seed: 2, polyak: 0.5 });
+    const model = await train(swappedData(), embedder, { ...defaultTrainOptions, algorithm: 'mc', steps: 1000, batchSize: 32, hidden: 16, inputDropout: 0, seed: 2, polyak: 0.5 });
     const agent = createValueAgent(model, embedder, { name: 'mc', policy: 'advantage', k: 4, beta: 8 });
     for (const answer of ['A', 'B'] as const) {
       const step = await agent.act(swapped(answer, answer).slice(0, -1));

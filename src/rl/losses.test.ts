@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from './backend.ts';
+import { initBackend } from '../nn/backend.ts';
 import { conservativeLoss, crossEntropy, expectileLoss, logSumExpRows, squaredError, stopGradient, tdTarget } from './losses.ts';
 import { closeTo, scalar, values } from '../../test/support/tensor-values.ts';
 

@@ -14,10 +14,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/rng.ts';
-import { polyakAverage } from './polyak.ts';
-import { glorotUniform, linear } from './linear.ts';
-import { sparseLinear, sparseWidePaired, sparseWideProduct } from './sparse-layers.ts';
-import type { SparseRows } from './sparse-layers.ts';
+import { polyakAverage } from '../nn/polyak.ts';
+import { glorotUniform, linear } from '../nn/linear.ts';
+import { sparseLinear, sparseWidePaired, sparseWideProduct } from '../nn/sparse-layers.ts';
+import type { SparseRows } from '../nn/sparse-layers.ts';
 
 /** `exchanges`: the state encoder also reads one feature row per exchange (the `dialogue` embedder). */
 export type NetworkShape = { inputDimension: number; hidden: number; exchanges?: boolean | undefined };

@@ -7,9 +7,9 @@ import { createHashedEmbedder } from '../embed/hashed.ts';
 import type { Embedder } from '../embed/hashed.ts';
 import type { Turn } from '../task/types.ts';
 import { createRng } from '../util/rng.ts';
-import { initBackend } from './backend.ts';
+import { initBackend } from '../nn/backend.ts';
 import { encodeActions, encodeStates, qPaired } from './network.ts';
-import { sparseRows } from './sparse-layers.ts';
+import { sparseRows } from '../nn/sparse-layers.ts';
 import type { Parameters, QHead } from './network.ts';
 import { defaultTrainOptions, EmptyTrainingSetError, train } from './train.ts';
 

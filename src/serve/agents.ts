@@ -4,7 +4,7 @@
  * the same answer, and trained agents share one instance (they keep no state between calls).
  *
  * @example
- * const served = toServedAgent(await buildAgent(parseAgentChoice('naive'), context), context.simulator);
+ * const served = toServedAgent(await buildAgent(parseAgentSpec('naive'), context), context.simulator);
  */
 import type { BuiltAgent } from '../agent/build.ts';
 import type { TaskSimulator } from '../task/types.ts';

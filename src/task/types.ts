@@ -1,6 +1,8 @@
 /**
  * The shapes every task shares: a conversation is a list of turns; a built-in task brings a
  * simulator that samples hidden personas, plays the user from the agent's text, and judges.
+ * The episode contract is asynchronous throughout (the user's reply, the judge, the agent's
+ * act), so a rule-based user that answers at once and an LLM playing the user are interchangeable.
  *
  * @example
  * const turns: Turn[] = [{ role: 'user', text: 'Hi!' }, { role: 'agent', text: 'What do you enjoy?' }];
@@ -24,10 +26,22 @@ export type UserReply = {
   text: string;
   /** The user ends the conversation after this reply (accepted an outcome, or left). */
   done: boolean;
+  /** Why no usable reply could be made, with the raw text; the episode ends unjudged. */
+  unusable?: Unusable;
 };
 
-/** A user simulator for one episode; reply(turns) is asked for the user's next turn. */
-export type UserSimulator = { reply(turns: readonly Turn[]): UserReply };
+/** A reply a model gave that could not be used, kept with its raw text. */
+export type Unusable = { message: string; raw: string[] };
+
+/**
+ * A user simulator for one episode; reply(turns) is asked for the user's next turn. A reply with
+ * `unusable` set is one the simulator could not make (an LLM's malformed answer even after a
+ * repair request): the conversation ends there and the reply is not said.
+ */
+export type UserSimulator = { reply(turns: readonly Turn[]): Promise<UserReply> };
+
+/** A rule-based user answers at once; `fromScriptedUser` (src/tasks/scripted.ts) gives it the async contract. */
+export type ScriptedUser = { reply(turns: readonly Turn[]): UserReply };
 
 /**
  * One reply an agent weighed. Every agent that chooses among replies reports them the same way;
@@ -86,7 +100,7 @@ export type TaskSimulator<P> = {
   samplePersona(rng: Rng): P;
   describePersona(persona: P): string;
   createUser(persona: P, rng: Rng): UserSimulator;
-  judge(persona: P, turns: readonly Turn[]): Judgement;
+  judge(persona: P, turns: readonly Turn[]): Promise<Judgement>;
   /** Agents of uneven quality whose conversations make up the imagined data. */
   behaviours: readonly ScriptedBehaviour<P>[];
   /** Recommends at once, like an LLM that does not ask (the paper's Figure 1). */

@@ -1,12 +1,17 @@
 /**
  * Pieces the hand-written task simulators share: splitting text into sentences (simulated users
- * read questions and statements apart), and scripted agents that say the next line of a plan.
+ * read questions and statements apart), scripted agents that say the next line of a plan, and
+ * the step from a rule-based user, which answers at once, to the asynchronous episode contract.
  *
  * @example
  * const { questions, statements } = questionsAndStatements('Great. Do you like red?');
  * const agent = plannedAgent('lecturer', (turns, said) => (said === 0 ? 'First…' : 'Then…'));
+ * const user = fromScriptedUser(createInstructionUser(persona, rng)); // reply() now returns a promise
  */
-import type { Agent, Turn } from '../task/types.ts';
+import type { Agent, ScriptedUser, Turn, UserSimulator } from '../task/types.ts';
+
+/** A rule-based user as the episode loop takes it: the same replies, as promises. */
+export const fromScriptedUser = (user: ScriptedUser): UserSimulator => ({ reply: async (turns) => user.reply(turns) });
 
 export const sentencesOf = (text: string): string[] => text.split(/(?<=[.!?])\s+/);
 

@@ -7,7 +7,7 @@ import { tinyTokenOptions, travelDialogues } from '../../test/support/token-fixt
 import { forward, lmLogits } from '../lm/gpt2.ts';
 import { loadGpt2Folder } from '../lm/hf-folder.ts';
 import { disposeGpt2Parameters } from '../lm/gpt2-params.ts';
-import { initBackend } from '../rl/backend.ts';
+import { initBackend } from '../nn/backend.ts';
 import { headsFile, isTokenCheckpoint, loadTokenCheckpoint, readTokenInfo, saveTokenActing, TokenCheckpointError, tokenInfoFile } from './checkpoint.ts';
 import { stateValues, targetQMin } from './heads.ts';
 import { disposeTokenModel } from './model.ts';

@@ -20,8 +20,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ReverieError } from '../errors.ts';
-import { glorotUniform, linear } from '../rl/linear.ts';
-import { polyakAverage } from '../rl/polyak.ts';
+import { glorotUniform, linear } from '../nn/linear.ts';
+import { polyakAverage } from '../nn/polyak.ts';
 import type { Rng } from '../util/rng.ts';
 
 export class IlqlHeadError extends ReverieError {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../rl/backend.ts';
+import { initBackend } from '../nn/backend.ts';
 import { cqlLoss, expectileValueLoss, ilqlDefaults, ilqlLoss, lmLoss, maskedMean, pickTaken, tdLoss, tdTargets } from './losses.ts';
 import { closeTo, scalar, values } from '../../test/support/tensor-values.ts';
 

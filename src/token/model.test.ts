@@ -7,7 +7,7 @@ import { trainBpe } from '../lm/bpe-train.ts';
 import { tinyGpt2Config } from '../lm/gpt2-config.ts';
 import { disposeGpt2Parameters, initGpt2Parameters } from '../lm/gpt2-params.ts';
 import { saveGpt2Folder } from '../lm/hf-folder.ts';
-import { initBackend } from '../rl/backend.ts';
+import { initBackend } from '../nn/backend.ts';
 import { createRng } from '../util/rng.ts';
 import { loadTokenCheckpoint } from './checkpoint.ts';
 import { countParameters, createTokenModel, disposeTokenModel, TokenModelError } from './model.ts';

@@ -18,7 +18,7 @@ import { disposeGpt2Parameters, growVocabulary, initGpt2Parameters } from '../lm
 import type { Gpt2Parameters } from '../lm/gpt2-params.ts';
 import { loadGpt2Folder } from '../lm/hf-folder.ts';
 import type { Rng } from '../util/rng.ts';
-import type { NamedVariable } from '../rl/adam.ts';
+import type { NamedVariable } from '../nn/adam.ts';
 import { disposeHeads, initIlqlHeads, isTargetHead } from './heads.ts';
 import type { IlqlHeads } from './heads.ts';
 import type { TokenTrainOptions } from './train-options.ts';

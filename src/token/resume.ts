@@ -13,10 +13,10 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { decodeSafetensors, encodeSafetensors } from '../rl/safetensors.ts';
-import type { NamedTensor } from '../rl/safetensors.ts';
+import { decodeSafetensors, encodeSafetensors } from '../nn/safetensors.ts';
+import type { NamedTensor } from '../nn/safetensors.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import type { AdamState } from '../rl/adam.ts';
+import type { AdamState } from '../nn/adam.ts';
 import { loadTokenCheckpoint, saveTokenCheckpoint, TokenCheckpointError } from './checkpoint.ts';
 import type { TokenCheckpointInfo } from './checkpoint.ts';
 import { disposeTokenModel } from './model.ts';

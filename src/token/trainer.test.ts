@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyTokenOptions, travelDialogues } from '../../test/support/token-fixtures.ts';
 import type { Dialogue } from '../data/dialogue.ts';
-import { initBackend } from '../rl/backend.ts';
+import { initBackend } from '../nn/backend.ts';
 import { disposeTokenModel } from './model.ts';
 import type { TokenModel } from './model.ts';
 import { loadResumeState } from './resume.ts';

@@ -12,14 +12,15 @@ import '@tensorflow/tfjs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildAgent, parseAgentChoice } from '../../src/agent/build.ts';
+import { buildAgent } from '../../src/agent/build.ts';
+import { parseAgentSpec } from '../../src/agent/spec.ts';
 import type { BuiltAgent } from '../../src/agent/build.ts';
 import { writeJsonlAtomic } from '../../src/data/jsonl.ts';
 import { createHashedEmbedder } from '../../src/embed/hashed.ts';
 import { imagineDialogue } from '../../src/imagine/offline.ts';
 import { createLlmClient } from '../../src/llm/client.ts';
 import { parseModelRef } from '../../src/llm/model-ref.ts';
-import { initBackend } from '../../src/rl/backend.ts';
+import { initBackend } from '../../src/nn/backend.ts';
 import { saveCheckpoint } from '../../src/rl/checkpoint.ts';
 import { defaultTrainOptions, train } from '../../src/rl/train.ts';
 import { toServedAgent } from '../../src/serve/agents.ts';
@@ -61,10 +62,10 @@ export const createServeFixture = async (options: { dialogues?: number } = {}): 
   const llm = (name: string) => createLlmClient({ model: parseModelRef(`openai-compatible:${name}`, { baseURL: llmServer.baseURL }), env: {}, maxRetries: 0 });
   const context = { spec: task.spec, simulator: task, k: 4, beta: 4, reportCandidates: true };
   const built: BuiltAgent[] = [
-    await buildAgent(parseAgentChoice('naive'), context),
-    await buildAgent(parseAgentChoice(`ilql=${checkpoint}`), context),
-    await buildAgent(parseAgentChoice('prompted'), { ...context, llm: llm('scripted') }),
-    { ...(await buildAgent(parseAgentChoice('prompted'), { ...context, llm: llm('broken') })), name: 'broken' },
+    await buildAgent(parseAgentSpec('naive'), context),
+    await buildAgent(parseAgentSpec(`ilql=${checkpoint}`), context),
+    await buildAgent(parseAgentSpec('prompted'), { ...context, llm: llm('scripted') }),
+    { ...(await buildAgent(parseAgentSpec('prompted'), { ...context, llm: llm('broken') })), name: 'broken' },
   ];
   return {
     dir,

@@ -13,7 +13,7 @@
  * `schema` answers only with what each request's JSON Schema allows (random values, no knowledge
  * of the prompt), with 5% each of 429s, 500s and torn bodies.
  */
-import { resolveTaskSpec } from '../../src/task/registry.ts';
+import { resolveTaskSpec } from '../../src/tasks/registry.ts';
 import { evaluationScript } from './evaluation-script.ts';
 import { schemaConstrainedScript } from './schema-script.ts';
 import { startScriptedServer } from './scripted-llm-server.ts';

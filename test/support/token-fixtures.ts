@@ -8,7 +8,7 @@
  */
 import type { Dialogue } from '../../src/data/dialogue.ts';
 import { imagineDialogue } from '../../src/imagine/offline.ts';
-import { loadBuiltInTask } from '../../src/task/registry.ts';
+import { loadBuiltInTask } from '../../src/tasks/registry.ts';
 import { tokenTrainOptions } from '../../src/token/train-options.ts';
 import type { TokenTrainOptions, TokenTrainOptionsInput } from '../../src/token/train-options.ts';
 

@@ -8,10 +8,11 @@ import { startScriptedServer } from '../../../test/support/scripted-llm-server.t
 import type { ScriptedServer } from '../../../test/support/scripted-llm-server.ts';
 import type { StoredPersona } from '../../imagine/llm/persona-step.ts';
 import { createLlmClient } from '../../llm/client.ts';
-import { resolveTaskSpec } from '../../task/registry.ts';
+import { resolveTaskSpec } from '../../tasks/registry.ts';
 import type { TaskSpec } from '../../task/spec.ts';
 import { createRng } from '../../util/rng.ts';
-import { createLlmEvalAgent, parseLlmAgentSpec } from './agents.ts';
+import { buildAgent } from '../../agent/build.ts';
+import { parseAgentSpec } from '../../agent/spec.ts';
 import { runLlmEpisode } from './episode.ts';
 import { rewardFromVerdict } from './judge.ts';
 import { createLlmUser } from './user.ts';
@@ -45,7 +46,7 @@ const setup = async (faults: Partial<EvaluationFaults> = {}) => {
 
 const episode = async (faults: Partial<EvaluationFaults>, agent = 'prompted', seed = 1) => {
   const { server, client } = await setup(faults);
-  const evalAgent = await createLlmEvalAgent(parseLlmAgentSpec(agent), spec, { temperature: 1, acting: { k: 4, beta: 1 } });
+  const evalAgent = await buildAgent(parseAgentSpec(agent), { spec, llm: client, proposals: 'data', temperature: 1, k: 4, beta: 1 });
   const result = await runLlmEpisode({ client, spec, persona, agent: evalAgent, rng: createRng(seed), temperature: 1 });
   return { ...result, server, client };
 };

@@ -1,30 +1,30 @@
 /**
- * One LLM-evaluated episode: the simulated user opens, agent and user alternate until the user
- * sends its stop signal or the agent has used the task's maxTurns (the cap that stops a
- * simulator that never says it is done), then the judge and the persona-consistency check read
- * the transcript. An unusable reply from the simulator ends the episode as a simulator failure;
- * one from the judge makes it a judge failure. Both keep the raw text and are counted, never dropped.
+ * One LLM-evaluated episode: the LLM user and the agent talk through the one episode loop
+ * (src/sim/episode.ts), then the judge and the persona-consistency check read the transcript.
+ * An unusable reply from the simulator ends the episode as a simulator failure; one from the
+ * judge makes it a judge failure. Both keep the raw text and are counted, never dropped.
  *
  * @example
  * const record = await runLlmEpisode({ client, spec, persona, agent, rng, temperature: 1 });
  * record.llm.verdict?.ratings.overall;
  */
+import type { BuiltAgent } from '../../agent/build.ts';
 import type { LlmClient } from '../../llm/client.ts';
 import type { StoredPersona } from '../../imagine/llm/persona-step.ts';
+import { converse } from '../../sim/episode.ts';
 import type { Episode } from '../../sim/episode.ts';
 import type { TaskSpec } from '../../task/spec.ts';
-import type { AgentStep, Turn } from '../../task/types.ts';
 import type { Rng } from '../../util/rng.ts';
-import type { LlmEvalAgent } from './agents.ts';
 import { judgementOf, judgeWithLlm } from './judge.ts';
-import type { LlmEpisodeFacts, Unusable } from './schemas.ts';
-import { checkPersona, createLlmUser, unusableFrom } from './user.ts';
+import type { LlmEpisodeFacts } from './schemas.ts';
+import { checkPersona, createLlmUser } from './user.ts';
 
 export type LlmEpisodeInput = {
   client: LlmClient;
   spec: TaskSpec;
   persona: StoredPersona;
-  agent: LlmEvalAgent;
+  /** A built agent (src/agent/build.ts): it talks through the episode's client, so its tokens count too. */
+  agent: Pick<BuiltAgent, 'name' | 'factoryWith'>;
   /** The episode's generator: every seed of the episode comes from it. */
   rng: Rng;
   /** For the simulated user and LLM agents; the judge and the check use 0. */
@@ -54,36 +54,12 @@ export const runLlmEpisode = async (input: LlmEpisodeInput): Promise<LlmEpisode>
   const tokens = { input: 0, output: 0 };
   const client = countingClient(input.client, tokens);
   const user = createLlmUser(client, spec, persona, { temperature: input.temperature, seed: input.rng.fork('user').int(0, SEED_RANGE) });
-  const agent = input.agent.factoryFor(client)({ rng: input.rng.fork(`agent-${input.agent.spec.name}`), persona });
-  const turns: Turn[] = [];
-  const steps: AgentStep[] = [];
-  let ended: Episode['ended'] = 'turn-limit';
-  let userFailure: Unusable | undefined;
-  const userSays = async (): Promise<boolean> => {
-    try {
-      const reply = await user.reply(turns);
-      turns.push({ role: 'user', text: reply.text });
-      return reply.done;
-    } catch (error) {
-      userFailure = unusableFrom(error);
-      return true;
-    }
-  };
-  if (!(await userSays())) {
-    while (steps.length < spec.maxTurns) {
-      const step = await agent.act(turns);
-      steps.push(step);
-      turns.push({ role: 'agent', text: step.text });
-      if (await userSays()) {
-        ended = 'user';
-        break;
-      }
-    }
-  }
+  const agent = input.agent.factoryWith(client)({ rng: input.rng.fork(`agent-${input.agent.name}`), persona });
+  const { turns, steps, ended, unusable } = await converse(user, agent, spec.maxTurns);
   const facts: LlmEpisodeFacts = { personaId: persona.id, tokens };
-  if (userFailure !== undefined) {
+  if (unusable !== undefined) {
     // The conversation broke off, so neither a verdict nor a consistency check would mean much.
-    return { episode: { turns, steps, judgement: notJudged(`the simulated user's reply was unusable (${userFailure.message})`), ended: 'user' }, llm: { ...facts, failure: { stage: 'user', ...userFailure } } };
+    return { episode: { turns, steps, judgement: notJudged(`the simulated user's reply was unusable (${unusable.message})`), ended }, llm: { ...facts, failure: { stage: 'user', ...unusable } } };
   }
   const seed = input.rng.fork('judge').int(0, SEED_RANGE);
   const [judged, personaCheck] = await Promise.all([judgeWithLlm(client, spec, persona, turns, seed), checkPersona(client, spec, persona, turns, seed)]);

@@ -11,10 +11,10 @@ import { createLlmClient } from '../../llm/client.ts';
 import { LlmHttpError } from '../../llm/errors.ts';
 import { saveCheckpoint } from '../../rl/checkpoint.ts';
 import { defaultTrainOptions, train } from '../../rl/train.ts';
-import { resolveTaskSpec } from '../../task/registry.ts';
+import { resolveTaskSpec } from '../../tasks/registry.ts';
 import type { TaskSpec } from '../../task/spec.ts';
 import { JournalMismatchError } from '../journal.ts';
-import { parseLlmAgentSpec } from './agents.ts';
+import { parseAgentSpec } from '../../agent/spec.ts';
 import { evaluateWithLlm, LlmEvaluationError } from './evaluate.ts';
 import type { LlmEvaluationOptions } from './evaluate.ts';
 
@@ -43,7 +43,7 @@ const client = (server: ScriptedServer, cacheDir?: string) =>
 
 const options = (out: string, extra: Partial<LlmEvaluationOptions> = {}): LlmEvaluationOptions => ({
   spec,
-  agents: ['prompted', 'naive'].map(parseLlmAgentSpec),
+  agents: ['prompted', 'naive'].map(parseAgentSpec),
   episodes: 4,
   trials: 2,
   seed: 1000,
@@ -113,7 +113,7 @@ describe('evaluateWithLlm', () => {
     const out = join(dir, 'settings');
     await evaluateWithLlm(client(server, join(out, 'cache')), options(out, { episodes: 1, trials: 1 }));
     await expect(evaluateWithLlm(client(server, join(out, 'cache')), options(out, { episodes: 1, trials: 1, temperature: 0.5 }))).rejects.toBeInstanceOf(JournalMismatchError);
-    await expect(evaluateWithLlm(client(server, join(out, 'cache')), options(out, { agents: ['naive', 'naive'].map(parseLlmAgentSpec) }))).rejects.toBeInstanceOf(LlmEvaluationError);
+    await expect(evaluateWithLlm(client(server, join(out, 'cache')), options(out, { agents: ['naive', 'naive'].map(parseAgentSpec) }))).rejects.toBeInstanceOf(LlmEvaluationError);
   });
 
   it('evaluates a checkpoint trained on LLM-imagined dialogues beside the prompted baseline', async () => {
@@ -125,7 +125,7 @@ describe('evaluateWithLlm', () => {
     const checkpoint = join(dir, 'ilql');
     await saveCheckpoint(checkpoint, model, { task: spec.name, taskVersion: spec.version, embedder: embedder.config });
     const out = join(dir, 'with-checkpoint');
-    const evaluation = await evaluateWithLlm(client(server), options(out, { agents: ['prompted', `ilql=${checkpoint}`].map(parseLlmAgentSpec), episodes: 2, trials: 1, excludePersonas: [join(data, 'personas.jsonl')] }));
+    const evaluation = await evaluateWithLlm(client(server), options(out, { agents: ['prompted', `ilql=${checkpoint}`].map(parseAgentSpec), episodes: 2, trials: 1, excludePersonas: [join(data, 'personas.jsonl')] }));
     const ilql = evaluation.results[1];
     expect(ilql?.name).toBe('ilql');
     expect(ilql?.llm?.judged).toBe(2);

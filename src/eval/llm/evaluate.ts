@@ -6,22 +6,23 @@
  * disk cache. Progress shows episodes, rate, ETA, tokens and cost.
  *
  * @example
- * const evaluation = await evaluateWithLlm(client, { spec, agents: [parseLlmAgentSpec('prompted')], episodes: 50, trials: 1, seed: 1000, dir: 'runs/eval', exclude: [], temperature: 1, parallel: 8, acting: { k: 16, beta: 4 } });
+ * const evaluation = await evaluateWithLlm(client, { spec, agents: [parseAgentSpec('prompted')], episodes: 50, trials: 1, seed: 1000, dir: 'runs/eval', exclude: [], temperature: 1, parallel: 8, acting: { k: 16, beta: 4 } });
  * await writeReport('runs/eval', { task: spec.name, results: evaluation.results, settings: {}, notes: llmNotes(evaluation) });
  */
 import { ReverieError } from '../../errors.ts';
 import type { StoredPersona } from '../../imagine/llm/persona-step.ts';
 import type { LlmClient, UsageTotals } from '../../llm/client.ts';
 import { formatModelRef } from '../../llm/model-ref.ts';
-import type { ActingOptions } from '../../pipeline/agents.ts';
+import { buildAgent } from '../../agent/build.ts';
+import type { BuiltAgent } from '../../agent/build.ts';
+import type { ActingOptions, AgentSpec } from '../../agent/spec.ts';
 import type { TaskSpec } from '../../task/spec.ts';
 import { createProgress } from '../../util/progress.ts';
 import { createRng } from '../../util/rng.ts';
-import type { AgentResult, EpisodeRecord, EpisodeStore } from '../evaluate.ts';
+import { evaluate } from '../evaluate.ts';
+import type { AgentResult, EpisodeStore } from '../evaluate.ts';
 import { openJournal } from '../journal.ts';
 import type { Journal } from '../journal.ts';
-import { createLlmEvalAgent } from './agents.ts';
-import type { LlmAgentSpec, LlmEvalAgent } from './agents.ts';
 import { runLlmEpisode } from './episode.ts';
 import { evaluationPersonas } from './personas.ts';
 import type { EvaluationPersonas } from './personas.ts';
@@ -29,7 +30,8 @@ import { summariseLlm } from './summary.ts';
 
 export type LlmEvaluationOptions = {
   spec: TaskSpec;
-  agents: readonly LlmAgentSpec[];
+  /** Agent specs (spec.ts): prompted, naive, oracle or NAME=CHECKPOINT_DIR. */
+  agents: readonly AgentSpec[];
   /** Personas each agent meets. */
   episodes: number;
   /** Episodes per persona; above 1 the report adds pass^k. */
@@ -60,17 +62,15 @@ export class LlmEvaluationError extends ReverieError {
   override readonly name = 'LlmEvaluationError';
 }
 
-type Job = { agent: number; index: number; trial: number };
-
 /** What shapes an agent's episodes; a journal written with anything else is not resumed. */
-const agentSettings = (client: LlmClient, options: LlmEvaluationOptions, agent: LlmEvalAgent) => ({
+const agentSettings = (client: LlmClient, options: LlmEvaluationOptions, agent: AgentSpec) => ({
   mode: 'llm',
   task: options.spec,
   model: formatModelRef(client.model),
   temperature: options.temperature,
   seed: options.seed,
-  agent: agent.spec.text,
-  ...('checkpoint' in agent.spec ? { acting: options.acting } : {}),
+  agent: agent.checkpoint === undefined ? agent.name : `${agent.name}=${agent.checkpoint}`,
+  ...(agent.checkpoint === undefined ? {} : { acting: options.acting }),
 });
 
 export const evaluateWithLlm = async (client: LlmClient, options: LlmEvaluationOptions): Promise<LlmEvaluation> => {
@@ -86,58 +86,47 @@ export const evaluateWithLlm = async (client: LlmClient, options: LlmEvaluationO
     temperature: options.temperature,
   });
   const journal = await openJournal(options.dir);
-  const agents = await Promise.all(options.agents.map((spec) => createLlmEvalAgent(spec, options.spec, { temperature: options.temperature, acting: options.acting })));
-  const stores: EpisodeStore<StoredPersona>[] = agents.map((agent) => journal.storeFor(agent.spec.name, agentSettings(client, options, agent)));
-  const records: EpisodeRecord<StoredPersona>[][] = agents.map(() => []);
-  const jobs: Job[] = [];
-  agents.forEach((_, agent) => {
-    personas.personas.forEach((persona, index) => {
-      for (let trial = 0; trial < options.trials; trial += 1) {
-        const stored = stores[agent]?.get(index, trial, persona);
-        if (stored === undefined) jobs.push({ agent, index, trial });
-        else records[agent]?.push(stored);
-      }
-    });
-  });
-
-  const progress = options.progress === undefined ? undefined : createProgress({ label: 'eval', total: jobs.length, stream: options.progress });
-  let judgeFailures = 0;
-  const extras = () => {
-    const usage = client.usage();
-    return { 'judge failures': judgeFailures, 'tokens in': usage.inputTokens, 'tokens out': usage.outputTokens, ...(usage.costUsd === undefined ? {} : { cost: `$${usage.costUsd.toFixed(2)}` }) };
-  };
-  const runJob = async ({ agent, index, trial }: Job): Promise<void> => {
-    const persona = personas.personas[index] as StoredPersona;
-    // The episode's seeds depend on persona and trial only, so every agent meets the same users.
-    const rng = createRng(options.seed).fork(`llm-episode-${index}-trial-${trial}`);
-    const { episode, llm } = await runLlmEpisode({ client, spec: options.spec, persona, agent: agents[agent] as LlmEvalAgent, rng, temperature: options.temperature });
-    const record: EpisodeRecord<StoredPersona> = { index, trial, persona, episode, llm };
-    await stores[agent]?.put(record);
-    records[agent]?.push(record);
-    if (llm.failure?.stage === 'judge') judgeFailures += 1;
-    progress?.tick(1, extras());
-  };
-  // A failure that is not a bad reply (HTTP error, bad key) stops new episodes; those in flight
-  // finish and are journalled, then the run fails and a rerun picks up from there.
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (failure === undefined && next < jobs.length) {
-      const job = jobs[next++] as Job;
-      try {
-        await runJob(job);
-      } catch (error) {
-        failure ??= { error };
-      }
+  // Checkpoint agents choose among the data's utterances here: the evaluation measures the trained policy, not the proposer.
+  const context = { spec: options.spec, llm: client, proposals: 'data' as const, temperature: options.temperature, k: options.acting.k, beta: options.acting.beta };
+  const agents = await Promise.all(options.agents.map((spec) => buildAgent(spec, context)));
+  try {
+    const stores: EpisodeStore<StoredPersona>[] = options.agents.map((agent) => journal.storeFor(agent.name, agentSettings(client, options, agent)));
+    let progress: ReturnType<typeof createProgress> | undefined;
+    let judgeFailures = 0;
+    const extras = () => {
+      const usage = client.usage();
+      return { 'judge failures': judgeFailures, 'tokens in': usage.inputTokens, 'tokens out': usage.outputTokens, ...(usage.costUsd === undefined ? {} : { cost: `$${usage.costUsd.toFixed(2)}` }) };
+    };
+    try {
+      const results = await evaluate<StoredPersona>({
+        agents: names,
+        persona: (index) => personas.personas[index] as StoredPersona,
+        episodes: personas.personas.length,
+        trials: options.trials,
+        stores,
+        parallel: options.parallel,
+        run: async ({ agent, index, trial, persona }) => {
+          // The episode's seeds depend on persona and trial only, so every agent meets the same users.
+          const rng = createRng(options.seed).fork(`llm-episode-${index}-trial-${trial}`);
+          const { episode, llm } = await runLlmEpisode({ client, spec: options.spec, persona, agent: agents[agent] as BuiltAgent, rng, temperature: options.temperature });
+          return { index, trial, persona, episode, llm };
+        },
+        onStart: (pending) => {
+          if (options.progress !== undefined) progress = createProgress({ label: 'eval', total: pending, stream: options.progress });
+        },
+        onEpisode: (record) => {
+          if (record.llm?.failure?.stage === 'judge') judgeFailures += 1;
+          progress?.tick(1, extras());
+        },
+        summarise: summariseLlm,
+      });
+      return { results, personas, resumed: journal.reused(), usage: client.usage(), journal };
+    } finally {
+      progress?.done(extras());
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.parallel, Math.max(1, jobs.length)) }, worker));
-  progress?.done(extras());
-  if (failure !== undefined) throw failure.error;
-
-  const order = (a: EpisodeRecord<StoredPersona>, b: EpisodeRecord<StoredPersona>) => a.index - b.index || a.trial - b.trial;
-  const results = agents.map((agent, at) => summariseLlm(agent.spec.name, (records[at] ?? []).sort(order)));
-  return { results, personas, resumed: journal.reused(), usage: client.usage(), journal };
+  } finally {
+    for (const agent of agents) agent.dispose();
+  }
 };
 
 /** The lines under the report's table that say how this evaluation was run. */

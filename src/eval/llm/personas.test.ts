@@ -9,7 +9,7 @@ import { createNearDuplicateFilter } from '../../imagine/llm/diversity.ts';
 import { EXCLUDED_REASON, imaginePersonas, personaText } from '../../imagine/llm/persona-step.ts';
 import { createLlmClient } from '../../llm/client.ts';
 import type { LlmClient } from '../../llm/client.ts';
-import { resolveTaskSpec } from '../../task/registry.ts';
+import { resolveTaskSpec } from '../../tasks/registry.ts';
 import type { TaskSpec } from '../../task/spec.ts';
 import { evaluationPersonas, evaluationPersonaSeedBase, PersonaSourceError, readPersonaFile } from './personas.ts';
 

@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoredPersona } from '../../imagine/llm/persona-step.ts';
-import { resolveTaskSpec } from '../../task/registry.ts';
+import { resolveTaskSpec } from '../../tasks/registry.ts';
 import type { TaskSpec } from '../../task/spec.ts';
 import type { Turn } from '../../task/types.ts';
 import { agentMessages, cleanReply } from '../../agent/prompt.ts';
-import { parseLlmAgentSpec } from './agents.ts';
 import { judgeMessages, OPENING_CUE, personaCheckMessages, userSimulatorMessages } from './prompts.ts';
 import { judgeVerdictSchema, userTurnSchema } from './schemas.ts';
 
@@ -101,11 +100,5 @@ describe('the LLM agents’ prompts', () => {
     expect(cleanReply('  Agent: What do you know already? ')).toBe('What do you know already?');
     expect(cleanReply('"What do you know already?"')).toBe('What do you know already?');
     expect(cleanReply('   ')).toBe('');
-  });
-
-  it('parse agent names for LLM evaluation', () => {
-    expect(parseLlmAgentSpec('prompted')).toEqual({ name: 'prompted', kind: 'prompted', text: 'prompted' });
-    expect(parseLlmAgentSpec('ilql=runs/x')).toEqual({ name: 'ilql', checkpoint: 'runs/x', text: 'ilql=runs/x' });
-    expect(() => parseLlmAgentSpec('behaviour')).toThrow(/not one of the agents for LLM evaluation/);
   });
 });

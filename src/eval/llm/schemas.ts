@@ -9,6 +9,7 @@
  * judgeVerdictSchema.safeParse({ ...verdict, ratings: { ...verdict.ratings, overall: 7 } }).success; // false
  */
 import { z } from 'zod';
+import type { Interval } from '../stats.ts';
 
 /** The simulated user's turn: what they say, and whether the conversation is over for them. */
 export const userTurnSchema = z.object({
@@ -68,3 +69,20 @@ export const llmEpisodeFactsSchema = z.object({
   tokens: z.object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() }),
 });
 export type LlmEpisodeFacts = z.infer<typeof llmEpisodeFactsSchema>;
+
+/** The numbers an LLM evaluation adds to an agent's result (see summary.ts). */
+export type LlmSummary = {
+  /** Episodes with a verdict: the ones every other number is computed over. */
+  judged: number;
+  judgeFailures: number;
+  simulatorFailures: number;
+  /** Means of the 1–5 ratings over judged episodes; undefined when none was judged. */
+  ratings: Record<RatingName, Interval> | undefined;
+  /** Among judged episodes that did not succeed, who the judge blamed. */
+  failureCauses: Record<FailureCause, number>;
+  /** Share of checked episodes in which the simulated user left their persona. */
+  personaLeaving: Interval | undefined;
+  personaChecked: number;
+  personaCheckFailures: number;
+  tokens: { input: number; output: number };
+};

@@ -14,23 +14,9 @@ import type { AgentResult, EpisodeRecord } from '../evaluate.ts';
 import { meanInterval, wilsonInterval } from '../stats.ts';
 import type { Interval } from '../stats.ts';
 import { failureCauses, ratingNames } from './schemas.ts';
-import type { FailureCause, JudgeVerdict, RatingName } from './schemas.ts';
+import type { FailureCause, JudgeVerdict, LlmSummary, RatingName } from './schemas.ts';
 
-export type LlmSummary = {
-  /** Episodes with a verdict: the ones every other number is computed over. */
-  judged: number;
-  judgeFailures: number;
-  simulatorFailures: number;
-  /** Means of the 1–5 ratings over judged episodes; undefined when none was judged. */
-  ratings: Record<RatingName, Interval> | undefined;
-  /** Among judged episodes that did not succeed, who the judge blamed. */
-  failureCauses: Record<FailureCause, number>;
-  /** Share of checked episodes in which the simulated user left their persona. */
-  personaLeaving: Interval | undefined;
-  personaChecked: number;
-  personaCheckFailures: number;
-  tokens: { input: number; output: number };
-};
+export type { LlmSummary };
 
 const NONE: Interval = { mean: Number.NaN, low: Number.NaN, high: Number.NaN };
 

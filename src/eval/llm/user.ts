@@ -1,9 +1,10 @@
 /**
  * The LLM user simulator: a model plays a hidden persona, answering the agent turn by turn, and
  * says when the conversation is over for it with a structured stop signal (`"done": true`).
- * The task's UserSimulator is synchronous (programmatic users answer at once), so this is its
- * asynchronous twin; the LLM episode loop awaits it. After the dialogue a cheap structured call
- * asks whether the user left their persona.
+ * It is a UserSimulator like a built-in task's rule-based user, run by the same episode loop; a
+ * reply that stays unusable after the client's repair request comes back marked `unusable`, with
+ * its raw text, and ends the episode. After the dialogue a cheap structured call asks whether the
+ * user left their persona.
  *
  * @example
  * const user = createLlmUser(client, spec, persona, { temperature: 1, seed: 42 });
@@ -14,13 +15,10 @@ import type { LlmClient } from '../../llm/client.ts';
 import { LlmOutputError } from '../../llm/errors.ts';
 import type { StoredPersona } from '../../imagine/llm/persona-step.ts';
 import type { TaskSpec } from '../../task/spec.ts';
-import type { Turn, UserReply } from '../../task/types.ts';
+import type { Turn, UserSimulator } from '../../task/types.ts';
 import { personaCheckMessages, userSimulatorMessages } from './prompts.ts';
 import { personaCheckSchema, userTurnSchema } from './schemas.ts';
 import type { LlmEpisodeFacts, Unusable } from './schemas.ts';
-
-/** UserSimulator (src/task/types.ts) with an asynchronous reply. */
-export type AsyncUserSimulator = { reply(turns: readonly Turn[]): Promise<UserReply> };
 
 export type LlmUserOptions = {
   temperature: number;
@@ -28,15 +26,20 @@ export type LlmUserOptions = {
   seed: number;
 };
 
-export const createLlmUser = (client: LlmClient, spec: TaskSpec, persona: StoredPersona, options: LlmUserOptions): AsyncUserSimulator => ({
+export const createLlmUser = (client: LlmClient, spec: TaskSpec, persona: StoredPersona, options: LlmUserOptions): UserSimulator => ({
   async reply(turns) {
-    const completion = await client.complete({
-      messages: userSimulatorMessages(spec, persona, turns),
-      schema: { name: 'user_turn', schema: userTurnSchema },
-      temperature: options.temperature,
-      seed: options.seed + turns.length,
-      purpose: 'user',
-    });
+    let completion;
+    try {
+      completion = await client.complete({
+        messages: userSimulatorMessages(spec, persona, turns),
+        schema: { name: 'user_turn', schema: userTurnSchema },
+        temperature: options.temperature,
+        seed: options.seed + turns.length,
+        purpose: 'user',
+      });
+    } catch (error) {
+      return { text: '', done: true, unusable: unusableFrom(error) };
+    }
     const turn = completion.value as { reply: string; done: boolean };
     // Nobody is done before the agent has said a word: an opening "done" is read as a slip.
     return { text: turn.reply, done: turns.length > 0 && turn.done };

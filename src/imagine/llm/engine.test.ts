@@ -10,7 +10,7 @@ import { readJsonl } from '../../data/jsonl.ts';
 import { createHashedEmbedder } from '../../embed/hashed.ts';
 import { createLlmClient } from '../../llm/client.ts';
 import { defaultTrainOptions, train } from '../../rl/train.ts';
-import { resolveTaskSpec } from '../../task/registry.ts';
+import { resolveTaskSpec } from '../../tasks/registry.ts';
 import type { TaskSpec } from '../../task/spec.ts';
 import { DatasetMismatchError } from '../offline.ts';
 import { defaultLlmImagineOptions, droppedSchema, ImaginationStalledError, imagineWithLlm } from './engine.ts';

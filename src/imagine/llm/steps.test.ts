@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveTaskSpec } from '../../task/registry.ts';
+import { resolveTaskSpec } from '../../tasks/registry.ts';
 import { checkTranscript } from './dialogue-step.ts';
 import { validatePersona } from './persona-step.ts';
 

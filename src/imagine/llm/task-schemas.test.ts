@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sampleSchema, seededRandom } from '../../../test/support/schema-sample.ts';
 import { strictJsonSchema } from '../../llm/strict-schema.ts';
-import { resolveTaskSpec } from '../../task/registry.ts';
+import { resolveTaskSpec } from '../../tasks/registry.ts';
 import { critiqueSchema, personaBatchSchema, transcriptSchema } from './prompts.ts';
 import { validatePersona } from './persona-step.ts';
 import { critiqueJsonSchema, personaBatchJsonSchema, transcriptJsonSchema } from './task-schemas.ts';

@@ -8,6 +8,7 @@
  * await imagineOffline(task, { count: 100, seed: 1, file: 'run/dialogues.jsonl' });
  */
 import type { TaskSimulator } from '../../task/types.ts';
+import { fromScriptedUser } from '../scripted.ts';
 import { guessingAgents } from './guess/agents.ts';
 import { reviewGuesses } from './guess/review.ts';
 import { judgeGuessing } from './guess/judge.ts';
@@ -31,8 +32,8 @@ export const recommendationTask = (catalog: RecommendationCatalog): TaskSimulato
     personaSchema: recommendationPersonaSchema(catalog),
     samplePersona: (rng) => sampleRecommendationPersona(catalog, rng),
     describePersona: (persona) => describeRecommendationPersona(catalog, persona),
-    createUser: (persona, rng) => createRecommendationUser(catalog, persona, rng, spec.success.threshold),
-    judge: (persona, turns) => judgeRecommendation(catalog, persona, turns, options),
+    createUser: (persona, rng) => fromScriptedUser(createRecommendationUser(catalog, persona, rng, spec.success.threshold)),
+    judge: async (persona, turns) => judgeRecommendation(catalog, persona, turns, options),
     behaviours: agents.behaviours,
     naive: agents.naive,
     oracle: agents.oracle,
@@ -48,8 +49,8 @@ export const guessingTask = (catalog: GuessingCatalog): TaskSimulator<GuessingPe
     personaSchema: guessingPersonaSchema(catalog),
     samplePersona: (rng) => sampleGuessingPersona(catalog, rng),
     describePersona: (persona) => describeGuessingPersona(catalog, persona),
-    createUser: (persona, rng) => createGuessingUser(catalog, persona, rng),
-    judge: (persona, turns) => judgeGuessing(catalog, persona, turns, options),
+    createUser: (persona, rng) => fromScriptedUser(createGuessingUser(catalog, persona, rng)),
+    judge: async (persona, turns) => judgeGuessing(catalog, persona, turns, options),
     behaviours: agents.behaviours,
     naive: agents.naive,
     oracle: agents.oracle,

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseTaskSpec } from '../../task/load.ts';
 import type { TaskSimulator } from '../../task/types.ts';
+import { fromScriptedUser } from '../scripted.ts';
 import { instructionBehaviours, naiveInstructionAgent, oracleInstructionAgent } from './agents.ts';
 import { judgeInstruction } from './judge.ts';
 import { describeInstructionPersona, instructionPersonaSchema, sampleInstructionPersona } from './persona.ts';
@@ -24,8 +25,8 @@ export const loadInstructionTask = async (): Promise<TaskSimulator<InstructionPe
     personaSchema: instructionPersonaSchema,
     samplePersona: sampleInstructionPersona,
     describePersona: describeInstructionPersona,
-    createUser: (persona, rng) => createInstructionUser(persona, rng),
-    judge: (persona, turns) => judgeInstruction(persona, turns, judgeOptions),
+    createUser: (persona, rng) => fromScriptedUser(createInstructionUser(persona, rng)),
+    judge: async (persona, turns) => judgeInstruction(persona, turns, judgeOptions),
     behaviours: instructionBehaviours,
     naive: naiveInstructionAgent,
     oracle: oracleInstructionAgent,

@@ -60,12 +60,12 @@ describe('what the learner takes from explanations', () => {
     const task = await loadInstructionTask();
     const rng = createRng(2);
     const learner = persona({ level: 2 });
-    const good = task.judge(learner, conversation(explain(rng, 'what', 2), explain(rng, 'why', 2, true)));
+    const good = await task.judge(learner, conversation(explain(rng, 'what', 2), explain(rng, 'why', 2, true)));
     expect(good).toMatchObject({ reward: 1, success: true });
-    const tooSimple = task.judge(learner, conversation(explain(rng, 'what', 1), explain(rng, 'why', 1, true)));
+    const tooSimple = await task.judge(learner, conversation(explain(rng, 'what', 1), explain(rng, 'why', 1, true)));
     expect(tooSimple.reward).toBeCloseTo(0.7, 10);
     expect(tooSimple.success).toBe(false);
-    expect(task.judge(learner, conversation('Hello there.')).reward).toBe(0);
+    expect((await task.judge(learner, conversation('Hello there.'))).reward).toBe(0);
   });
 });
 

@@ -9,7 +9,7 @@
  * const user = createInstructionUser(persona, rng);
  * user.reply([]).text // → 'Hi, can you explain what behaviour cloning is?'
  */
-import type { Turn, UserReply, UserSimulator } from '../../task/types.ts';
+import type { Turn, ScriptedUser, UserReply } from '../../task/types.ts';
 import type { Rng } from '../../util/rng.ts';
 import { prerequisiteNames, prerequisites, readInstructionText } from './concept.ts';
 import type { Level, Prerequisite } from './concept.ts';
@@ -50,7 +50,7 @@ const react = (rng: Rng, persona: InstructionPersona, reaction: Reaction): strin
 
 const farewell = (score: number): string => (score >= 0.8 ? 'Thanks, that was really clear!' : score >= 0.4 ? 'Thanks, I think I get the gist.' : "Hmm, I'm still confused, but thanks.");
 
-export const createInstructionUser = (persona: InstructionPersona, rng: Rng): UserSimulator => ({
+export const createInstructionUser = (persona: InstructionPersona, rng: Rng): ScriptedUser => ({
   reply(turns: readonly Turn[]): UserReply {
     const agentTexts = turns.filter((turn) => turn.role === 'agent').map((turn) => turn.text);
     const last = agentTexts.at(-1);

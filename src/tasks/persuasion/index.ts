@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseTaskSpec } from '../../task/load.ts';
 import type { TaskSimulator } from '../../task/types.ts';
+import { fromScriptedUser } from '../scripted.ts';
 import { naivePersuasionAgent, oraclePersuasionAgent, persuasionBehaviours } from './agents.ts';
 import { judgePersuasion } from './judge.ts';
 import { describePersuasionPersona, persuasionPersonaSchema, samplePersuasionPersona } from './persona.ts';
@@ -23,8 +24,8 @@ export const loadPersuasionTask = async (): Promise<TaskSimulator<PersuasionPers
     personaSchema: persuasionPersonaSchema,
     samplePersona: samplePersuasionPersona,
     describePersona: describePersuasionPersona,
-    createUser: (persona, rng) => createPersuasionUser(persona, rng),
-    judge: (persona, turns) => judgePersuasion(persona, turns, { turnCost: spec.turnCost }),
+    createUser: (persona, rng) => fromScriptedUser(createPersuasionUser(persona, rng)),
+    judge: async (persona, turns) => judgePersuasion(persona, turns, { turnCost: spec.turnCost }),
     behaviours: persuasionBehaviours,
     naive: naivePersuasionAgent,
     oracle: oraclePersuasionAgent,

@@ -56,8 +56,8 @@ describe('how openness moves', () => {
     const rng = createRng(3);
     const persona = donor({ stance: 'sceptical', value: 'impact' });
     // 0.15 + 0.4 = 0.55 < 0.6: declined; reward 0.4.
-    expect(task.judge(persona, conversation(argue(rng, 'impact'), ask))).toMatchObject({ reward: 0.4, success: false, reason: 'declined at openness 0.55' });
-    expect(task.judge(persona, conversation(pressureLines[0] as string, ask)).reward).toBe(0);
+    expect(await task.judge(persona, conversation(argue(rng, 'impact'), ask))).toMatchObject({ reward: 0.4, success: false, reason: 'declined at openness 0.55' });
+    expect((await task.judge(persona, conversation(pressureLines[0] as string, ask))).reward).toBe(0);
   });
 });
 

@@ -9,7 +9,7 @@
  * const user = createPersuasionUser(persona, rng);
  * user.reply([]).text // → 'Hi, you wanted to talk to me about your charity?'
  */
-import type { Turn, UserReply, UserSimulator } from '../../task/types.ts';
+import type { Turn, ScriptedUser, UserReply } from '../../task/types.ts';
 import type { Rng } from '../../util/rng.ts';
 import { readPitch } from './pitch.ts';
 import type { DonorValue } from './pitch.ts';
@@ -44,7 +44,7 @@ const concerns: Record<PersuasionPersona['distrust'], string> = {
 const answerAbout = (persona: PersuasionPersona, value: DonorValue): string =>
   value === persona.value ? 'Yes, that matters a lot to me.' : value === persona.second ? 'Somewhat, yes.' : 'Not really.';
 
-export const createPersuasionUser = (persona: PersuasionPersona, rng: Rng): UserSimulator => ({
+export const createPersuasionUser = (persona: PersuasionPersona, rng: Rng): ScriptedUser => ({
   reply(turns: readonly Turn[]): UserReply {
     const texts = turns.filter((turn) => turn.role === 'agent').map((turn) => turn.text);
     const last = texts.at(-1);

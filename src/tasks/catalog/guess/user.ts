@@ -10,7 +10,7 @@
  * const user = createGuessingUser(catalog, persona, rng);
  * user.reply([opening, { role: 'agent', text: 'Is it in Europe?' }]).text // → 'Yes, Europe.'
  */
-import type { Turn, UserReply, UserSimulator } from '../../../task/types.ts';
+import type { Turn, ScriptedUser, UserReply } from '../../../task/types.ts';
 import type { Rng } from '../../../util/rng.ts';
 import type { CatalogAttribute, CatalogItem, GuessingCatalog } from '../model.ts';
 import { attributeNamed, hasValue, knows, valueNamed } from '../model.ts';
@@ -45,7 +45,7 @@ export const answerQuestion = (rng: Rng, catalog: GuessingCatalog, persona: Gues
   return hits.length > 0 ? `Yes, ${wordsFor(attribute, hits, 'and')}.` : `No, not ${wordsFor(attribute, question.offered, 'or')}.`;
 };
 
-export const createGuessingUser = (catalog: GuessingCatalog, persona: GuessingPersona, rng: Rng): UserSimulator => {
+export const createGuessingUser = (catalog: GuessingCatalog, persona: GuessingPersona, rng: Rng): ScriptedUser => {
   const item = hiddenItem(catalog, persona);
   return {
     reply(turns: readonly Turn[]): UserReply {

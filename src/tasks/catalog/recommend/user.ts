@@ -9,7 +9,7 @@
  * const user = createRecommendationUser(catalog, persona, rng, 0.8);
  * user.reply([]).text // the opening request
  */
-import type { Turn, UserReply, UserSimulator } from '../../../task/types.ts';
+import type { Turn, ScriptedUser, UserReply } from '../../../task/types.ts';
 import type { Rng } from '../../../util/rng.ts';
 import type { CatalogAttribute, RecommendationCatalog } from '../model.ts';
 import { attributeNamed, rankOf, valueNamed } from '../model.ts';
@@ -58,7 +58,7 @@ const answer = (rng: Rng, catalog: RecommendationCatalog, persona: Recommendatio
 const reaction = (score: number, threshold: number): string =>
   score >= threshold ? 'That sounds perfect, thank you!' : score >= 0.5 ? 'Hmm, I guess that could work. Thanks.' : "That's not really my thing, but thanks anyway.";
 
-export const createRecommendationUser = (catalog: RecommendationCatalog, persona: RecommendationPersona, rng: Rng, threshold: number): UserSimulator => ({
+export const createRecommendationUser = (catalog: RecommendationCatalog, persona: RecommendationPersona, rng: Rng, threshold: number): ScriptedUser => ({
   reply(turns: readonly Turn[]): UserReply {
     const last = turns.at(-1);
     if (last === undefined) {

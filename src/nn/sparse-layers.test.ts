@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SparseVector } from '../embed/hashed.ts';
+import type { SparseVector } from './sparse-layers.ts';
 import { createRng } from '../util/rng.ts';
 import { initBackend } from './backend.ts';
 import { LinearShapeError } from './linear.ts';

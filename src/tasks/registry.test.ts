@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtInTaskNames, hasSimulator, loadBuiltInTask, resolveTaskSpec, UnknownTaskError } from './registry.ts';
-import { TaskSpecError } from './load.ts';
+import { TaskSpecError } from '../task/load.ts';
 
 describe('built-in tasks', () => {
   it('lists the tasks with a simulator', () => {
@@ -60,7 +60,7 @@ describe('resolveTaskSpec', () => {
   });
 
   it('a catalog file (top-level `family:`) is a task with a simulator, by path', async () => {
-    const catalog = fileURLToPath(new URL('../tasks/catalog/fixtures/restaurants.yaml', import.meta.url));
+    const catalog = fileURLToPath(new URL('./catalog/fixtures/restaurants.yaml', import.meta.url));
     expect(hasSimulator(catalog)).toBe(true);
     expect((await resolveTaskSpec(catalog)).name).toBe('restaurants');
     const task = await loadBuiltInTask(catalog);

@@ -8,16 +8,16 @@
  * const task = await loadBuiltInTask('travel');
  */
 import { ReverieError } from '../errors.ts';
-import { isCatalogFile } from '../tasks/catalog/detect.ts';
-import { loadCatalogFile } from '../tasks/catalog/load.ts';
-import { loadCatalogTask } from '../tasks/catalog/task.ts';
-import { loadCountriesTask } from '../tasks/countries/index.ts';
-import { loadInstructionTask } from '../tasks/instruction/index.ts';
-import { loadPersuasionTask } from '../tasks/persuasion/index.ts';
-import { loadTravelTask } from '../tasks/travel/index.ts';
-import { loadTaskSpecFile } from './load.ts';
-import type { TaskSpec } from './spec.ts';
-import type { TaskSimulator } from './types.ts';
+import { isCatalogFile } from './catalog/detect.ts';
+import { loadCatalogFile } from './catalog/load.ts';
+import { loadCatalogTask } from './catalog/task.ts';
+import { loadCountriesTask } from './countries/index.ts';
+import { loadInstructionTask } from './instruction/index.ts';
+import { loadPersuasionTask } from './persuasion/index.ts';
+import { loadTravelTask } from './travel/index.ts';
+import { loadTaskSpecFile } from '../task/load.ts';
+import type { TaskSpec } from '../task/spec.ts';
+import type { TaskSimulator } from '../task/types.ts';
 
 const builtInTasks: Record<string, () => Promise<TaskSimulator<unknown>>> = {
   travel: loadTravelTask as () => Promise<TaskSimulator<unknown>>,

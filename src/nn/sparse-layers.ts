@@ -12,9 +12,11 @@
  * const scores = sparseWideProduct(rows, u, candidates);     // [rows, candidates]: Σ_d u_d x_d y_d
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { SparseVector } from '../embed/hashed.ts';
 import type { Rng } from '../util/rng.ts';
 import { LinearShapeError } from './linear.ts';
+
+/** A sparse vector: sorted unique indices with their values (what the hashed encoder produces). */
+export type SparseVector = { indices: Int32Array; values: Float32Array };
 
 /** Sparse rows in compressed-row form: row r holds entries offsets[r] … offsets[r + 1] − 1. */
 export type SparseRows = { count: number; dimension: number; offsets: Int32Array; indices: Int32Array; values: Float32Array };
