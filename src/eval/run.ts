@@ -136,7 +136,11 @@ const evaluateByLlm = async (request: EvaluationRequest, llm: NonNullable<Evalua
   const userClient = llm.userClient ?? llm.client;
   const judgeClient = llm.judgeClient ?? llm.client;
   const roles = { userModel: formatModelRef(userClient.model), judgeModel: formatModelRef(judgeClient.model) };
-  const client = createRoutedClient(llm.client, { persona: userClient, user: userClient, judge: judgeClient, 'persona-check': judgeClient });
+  const separate = roles.userModel !== model || roles.judgeModel !== model;
+  // The journal keys episodes by the client's model: with other role models it must name them all,
+  // so that a rerun with another judge is refused rather than mixed with this one's verdicts.
+  const identity = separate ? { ...llm.client.model, model: `${llm.client.model.model} (user ${roles.userModel}, judge ${roles.judgeModel})` } : llm.client.model;
+  const client = createRoutedClient(llm.client, { persona: userClient, user: userClient, judge: judgeClient, 'persona-check': judgeClient }, { model: identity });
   const evaluation = await evaluateWithLlm(client, {
     spec,
     agents: request.agents.map(parseAgentSpec),
@@ -175,7 +179,7 @@ const evaluateByLlm = async (request: EvaluationRequest, llm: NonNullable<Evalua
       usage: { calls: usage.calls, cachedCalls: usage.cachedCalls, repairs: usage.repairs, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: usage.costUsd ?? null },
     },
     notes: llmNotes(evaluation, { episodes, trials, temperature: llm.temperature, model }).map((note) =>
-      roles.userModel === model && roles.judgeModel === model
+      !separate
         ? note
         : note.replace(`the simulated user, the judge and the LLM agents are ${model}`, `the simulated user is ${roles.userModel}, the judge ${roles.judgeModel} and the LLM agents ${model}`),
     ),

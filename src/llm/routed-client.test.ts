@@ -28,5 +28,8 @@ describe('createRoutedClient', () => {
     expect(usage).toMatchObject({ calls: 5, requests: 5, inputTokens: 15, outputTokens: 10 });
     expect(usage.byPurpose.judge?.calls).toBe(1);
     expect(usage.byPurpose['persona-check']?.calls).toBe(1);
+    // A record keyed by the model (an evaluation's journal) can be told the roles' models too.
+    const named = { provider: 'openai-compatible' as const, model: 'agent-model (user user-model, judge judge-model)', baseURL: server.baseURL };
+    expect(createRoutedClient(client('agent-model'), { judge }, { model: named }).model).toEqual(named);
   });
 });

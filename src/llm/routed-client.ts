@@ -8,6 +8,7 @@
  * await llm.complete({ messages, purpose: 'judge' }); // answered by judgeClient
  */
 import type { Completion, LlmClient, LlmRequest, UsageTotals } from './client.ts';
+import type { ModelRef } from './model-ref.ts';
 
 const add = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0));
 
@@ -49,10 +50,14 @@ export const sumUsage = (totals: readonly UsageTotals[]): UsageTotals =>
     };
   });
 
-export const createRoutedClient = (fallback: LlmClient, byPurpose: Readonly<Record<string, LlmClient>>): LlmClient => {
+/**
+ * `model` is what the routed client says it is (default: the fallback's), e.g. a reference that
+ * names every model, so a record keyed by the model tells runs with other role models apart.
+ */
+export const createRoutedClient = (fallback: LlmClient, byPurpose: Readonly<Record<string, LlmClient>>, options: { model?: ModelRef } = {}): LlmClient => {
   const clients = [...new Set([fallback, ...Object.values(byPurpose)])];
   return {
-    model: fallback.model,
+    model: options.model ?? fallback.model,
     complete<T = unknown>(request: LlmRequest<T>): Promise<Completion<T>> {
       const target = request.purpose === undefined ? fallback : (byPurpose[request.purpose] ?? fallback);
       return target.complete(request);
