@@ -29,7 +29,7 @@ describe('catalog tasks end to end', () => {
       train: { ...defaultDemoOptions.train, steps: 20, batchSize: 32 },
       log: () => {},
     });
-    expect(results.map((result) => result.name)).toEqual(['behaviour', 'naive', 'bc', 'fbc', 'ilql', 'oracle']);
+    expect(results.map((result) => result.name)).toEqual(['behaviour', 'naive', 'bc', 'fbc', 'mc', 'ilql', 'oracle']);
     const byName = Object.fromEntries(results.map((result) => [result.name, result]));
     // The oracle knows the country and names it at once.
     expect(byName.oracle?.success.mean).toBe(1);

@@ -29,7 +29,7 @@ describe('reverie command line', () => {
     for (const task of ['countries', 'instruction', 'persuasion', 'travel']) {
       const results = JSON.parse(await readFile(join(out, task, 'results.json'), 'utf8')) as { task: string; agents: { name: string }[] };
       expect(results.task).toBe(task);
-      expect(results.agents.map((agent) => agent.name)).toEqual(['behaviour', 'naive', 'bc', 'fbc', 'ilql', 'oracle']);
+      expect(results.agents.map((agent) => agent.name)).toEqual(['behaviour', 'naive', 'bc', 'fbc', 'mc', 'ilql', 'oracle']);
     }
   }, 120_000);
 

@@ -34,9 +34,9 @@ describe('demo, end to end on a small run', () => {
 
   it('writes the dataset, checkpoints, report and results with every agent', async () => {
     const { results, table } = await runDemo({ ...small, out });
-    expect(results.map((result) => result.name)).toEqual(['behaviour', 'naive', 'bc', 'fbc', 'ilql', 'oracle']);
+    expect(results.map((result) => result.name)).toEqual(['behaviour', 'naive', 'bc', 'fbc', 'mc', 'ilql', 'oracle']);
     const json = resultsSchema.parse(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')));
-    expect(json.agents.map((agent) => agent.name)).toEqual(['behaviour', 'naive', 'bc', 'fbc', 'ilql', 'oracle']);
+    expect(json.agents.map((agent) => agent.name)).toEqual(['behaviour', 'naive', 'bc', 'fbc', 'mc', 'ilql', 'oracle']);
     for (const agent of json.agents) {
       expect(agent.success.low).toBeLessThanOrEqual(agent.success.mean);
       expect(agent.success.mean).toBeLessThanOrEqual(agent.success.high);
@@ -57,14 +57,14 @@ describe('demo, end to end on a small run', () => {
     expect(acting.k).toBe(small.k);
     expect(small.betas).toContain(acting.beta);
     expect((await loadCheckpoint(join(out, 'checkpoints', 'ilql'))).acting).toMatchObject({ k: small.k, beta: acting.beta });
-    expect((await readdir(join(out, 'episodes'))).sort()).toEqual(['bc.jsonl', 'behaviour.jsonl', 'fbc.jsonl', 'ilql.jsonl', 'naive.jsonl', 'oracle.jsonl']);
+    expect((await readdir(join(out, 'episodes'))).sort()).toEqual(['bc.jsonl', 'behaviour.jsonl', 'fbc.jsonl', 'ilql.jsonl', 'mc.jsonl', 'naive.jsonl', 'oracle.jsonl']);
   });
 
   it('reuses the dataset and checkpoints on a second run and gets the same numbers', async () => {
     const before = await readFile(join(out, 'results.json'), 'utf8');
     logs.length = 0;
     await runDemo({ ...small, out });
-    expect(logs.filter((line) => line.includes('reusing'))).toHaveLength(3);
+    expect(logs.filter((line) => line.includes('reusing'))).toHaveLength(4);
     expect(logs.some((line) => line.startsWith('imagined 0 dialogues (300 reused)'))).toBe(true);
     const strip = (text: string) => ({ ...JSON.parse(text), settings: undefined });
     expect(strip(await readFile(join(out, 'results.json'), 'utf8'))).toEqual(strip(before));
