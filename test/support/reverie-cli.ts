@@ -16,7 +16,7 @@ export type CliRun = { code: number; stdout: string; stderr: string };
 
 export const reverie = async (...args: string[]): Promise<CliRun> => {
   try {
-    const { stdout, stderr } = await run(process.execPath, [reverieBin, ...args], { timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [reverieBin, ...args], { timeout: 115_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
