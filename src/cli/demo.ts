@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { builtInTaskNames } from '../tasks/registry.ts';
 import { defaultDemoOptions, runDemo } from '../pipeline/demo.ts';
-import { numberList, positiveInteger } from './options.ts';
+import { embedderKinds } from '../embed/create.ts';
+import type { EmbedderKind } from '../embed/embedder.ts';
+import { choice, nonNegativeNumber, numberList, positiveInteger } from './options.ts';
 
 export const registerDemo = (program: Command): void => {
   program
     .command('demo')
-    .description('imagine dialogues, train BC, filtered BC and ILQL, and compare every agent on held-out personas (offline)')
+    .description('imagine dialogues, train BC, filtered BC, ILQL and MC, and compare every agent on held-out personas (offline)')
     .option('--task <name|file>', "built-in task, a catalog YAML file, or 'all' for every built-in task (each in its own folder under --out)", defaultDemoOptions.task)
     .option('--out <dir>', 'run folder for the dataset, checkpoints and report', 'runs/demo')
     .option('-n, --dialogues <n>', 'imagined dialogues', positiveInteger('--dialogues'), defaultDemoOptions.dialogues)
@@ -22,7 +24,10 @@ export const registerDemo = (program: Command): void => {
     .option('--eval-seed <n>', 'seed of the evaluation personas', positiveInteger('--eval-seed'), defaultDemoOptions.evalSeed)
     .option('--k <n>', 'proposals ILQL chooses among', positiveInteger('--k'), defaultDemoOptions.k)
     .option('--betas <list>', 'β values tried on validation personas', numberList('--betas'), defaultDemoOptions.betas)
-    .action(async (flags: { task: string; out: string; dialogues: number; episodes: number; validationEpisodes: number; steps: number; seed: number; evalSeed: number; k: number; betas: number[] }) => {
+    .option('--encoder <kind>', `state encoder of every learner, ${embedderKinds.join(' or ')} (default: dialogue for guessing tasks, hashed otherwise)`, choice('--encoder', embedderKinds))
+    .option('--input-dropout <x>', `share of state features dropped while training (default: 0 for guessing tasks, ${defaultDemoOptions.train.inputDropout} otherwise)`, nonNegativeNumber('--input-dropout'))
+    .option('--prior <from>', `what the prior of ILQL and MC learns from, all or successes (default ${defaultDemoOptions.train.prior})`, choice('--prior', ['all', 'successes'] as const))
+    .action(async (flags: { task: string; out: string; dialogues: number; episodes: number; validationEpisodes: number; steps: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: EmbedderKind; inputDropout?: number; prior?: 'all' | 'successes' }) => {
       const tasks = flags.task === 'all' ? builtInTaskNames() : [flags.task];
       for (const task of tasks) {
         const out = tasks.length > 1 ? join(flags.out, task) : flags.out;
@@ -39,6 +44,8 @@ export const registerDemo = (program: Command): void => {
           k: flags.k,
           betas: flags.betas,
           train: { ...defaultDemoOptions.train, steps: flags.steps },
+          encoder: flags.encoder,
+          trainGiven: { ...(flags.inputDropout === undefined ? {} : { inputDropout: flags.inputDropout }), ...(flags.prior === undefined ? {} : { prior: flags.prior }) },
           log: (line) => process.stderr.write(`${line}\n`),
           progress: process.stderr,
         });

@@ -28,3 +28,11 @@ export const numberList = (flag: string) => (value: string): number[] => value.s
 
 /** Collects a repeatable flag's values. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** One of the listed words, or a commander error naming them. */
+export const choice =
+  <T extends string>(flag: string, allowed: readonly T[]) =>
+  (value: string): T => {
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    throw new InvalidArgumentError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+  };

@@ -8,16 +8,17 @@ import { InvalidArgumentError } from 'commander';
 import { readJsonl } from '../data/jsonl.ts';
 import { dialogueSchema } from '../data/dialogue.ts';
 import type { Dialogue } from '../data/dialogue.ts';
-import { createHashedEmbedder } from '../embed/hashed.ts';
+import { createEmbedder, embedderKinds } from '../embed/create.ts';
+import type { EmbedderKind } from '../embed/embedder.ts';
 import { saveCheckpoint } from '../rl/checkpoint.ts';
 import { defaultTrainOptions, train } from '../rl/train.ts';
-import type { Algorithm } from '../rl/train.ts';
+import type { Algorithm, TrainOptions } from '../rl/train.ts';
 import { ReverieError } from '../errors.ts';
 import { disposeTokenModel } from '../token/model.ts';
 import { defaultTokenTrainOptions, tokenAlgorithms, tokenTrainOptions } from '../token/train-options.ts';
 import type { TokenAlgorithm } from '../token/train-options.ts';
 import { trainTokenModel } from '../token/trainer.ts';
-import { integer, nonNegativeNumber, positiveInteger } from './options.ts';
+import { choice, integer, nonNegativeNumber, positiveInteger } from './options.ts';
 
 const algorithms = ['ilql', 'mc', 'bc', 'fbc', ...tokenAlgorithms] as const;
 
@@ -41,6 +42,8 @@ type TrainFlags = {
   expectile?: number;
   gamma?: number;
   dimension: number;
+  encoder: EmbedderKind;
+  prior: TrainOptions['prior'];
   seed?: number;
   layers: number;
   embd: number;
@@ -64,7 +67,7 @@ const readDialogues = async (file: string): Promise<{ dialogues: Dialogue[]; tas
 const trainUtterance = async (flags: TrainFlags, algorithm: Algorithm): Promise<void> => {
   const d = defaultTrainOptions;
   const { dialogues, task, version } = await readDialogues(flags.data);
-  const embedder = createHashedEmbedder({ dimension: flags.dimension });
+  const embedder = createEmbedder({ kind: flags.encoder, version: 1, dimension: flags.dimension });
   const options = {
     ...d,
     algorithm,
@@ -76,6 +79,7 @@ const trainUtterance = async (flags: TrainFlags, algorithm: Algorithm): Promise<
     inputDropout: flags.inputDropout,
     expectile: flags.expectile ?? d.expectile,
     gamma: flags.gamma ?? d.gamma,
+    prior: flags.prior,
     seed: flags.seed ?? d.seed,
   };
   const model = await train(dialogues, embedder, options, { progress: process.stderr });
@@ -140,6 +144,8 @@ export const registerTrain = (program: Command): void => {
     .option('--hidden <n>', 'utterance level: hidden width of every network', positiveInteger('--hidden'), d.hidden)
     .option('--input-dropout <x>', 'utterance level: share of input features dropped while training', nonNegativeNumber('--input-dropout'), d.inputDropout)
     .option('--dimension <n>', 'utterance level: hashed embedding dimension', positiveInteger('--dimension'), 1024)
+    .option('--encoder <kind>', `utterance level: state encoder, ${embedderKinds.join(' or ')} (dialogue reads each exchange apart: which answer went with which question)`, choice('--encoder', embedderKinds), 'hashed')
+    .option('--prior <from>', 'utterance level, ilql and mc: what the prior that proposes candidates learns from, all (the behaviour policy) or successes (filtered BC)', choice('--prior', ['all', 'successes'] as const), d.prior)
     .option('--layers <n>', 'token level: transformer layers', positiveInteger('--layers'), t.model.layers)
     .option('--embd <n>', 'token level: hidden size', positiveInteger('--embd'), t.model.embd)
     .option('--heads <n>', 'token level: attention heads (must divide --embd)', positiveInteger('--heads'), t.model.heads)

@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dialoguesFingerprint } from '../data/dialogue.ts';
+import type { EmbedderKind } from '../embed/embedder.ts';
 import { chooseBeta } from './choose-beta.ts';
 import type { Dialogue } from '../data/dialogue.ts';
 import { evaluateAgent } from '../eval/evaluate.ts';
@@ -26,6 +27,7 @@ import { createProgress } from '../util/progress.ts';
 import { createAgentFactory } from '../agent/build.ts';
 import { checkpointAgentFactory } from '../agent/checkpoint-agent.ts';
 import { trainInWorkers } from './parallel-train.ts';
+import { taskSettings } from './task-settings.ts';
 import type { TrainJob } from './parallel-train.ts';
 import { datasetSummary } from './summary.ts';
 
@@ -38,6 +40,10 @@ export type DemoOptions = {
   validationEpisodes: number;
   evalSeed: number;
   dimension: number;
+  /** The state encoder every learner uses (the same for all, so the comparison stays fair); default: the task's setting, else hashed. */
+  encoder?: EmbedderKind | undefined;
+  /** Training options a person chose; they win over the task's settings (see task-settings.ts), which win over `train`. */
+  trainGiven?: Partial<Omit<TrainOptions, 'algorithm' | 'seed'>>;
   train: Omit<TrainOptions, 'algorithm' | 'seed'>;
   k: number;
   betas: number[];
@@ -66,19 +72,20 @@ const trainOrReuse = async (
   task: TaskSimulator<unknown>,
   dialogues: readonly Dialogue[],
   options: DemoOptions,
+  setup: { base: Omit<TrainOptions, 'algorithm' | 'seed'>; encoder: EmbedderKind },
 ): Promise<Map<Algorithm, LoadedCheckpoint>> => {
   const data = dialoguesFingerprint(dialogues);
   const jobs: TrainJob[] = [];
   for (const algorithm of algorithms) {
     const directory = join(options.out, 'checkpoints', algorithm);
-    const trainOptions: TrainOptions = { ...options.train, algorithm, seed: options.seed };
+    const trainOptions: TrainOptions = { ...setup.base, algorithm, seed: options.seed };
     const training = { ...trainOptions, data };
     const existing = await loadCheckpoint(directory, { task: task.spec.name }).catch(() => undefined);
-    if (existing !== undefined && JSON.stringify(existing.config.training) === JSON.stringify(training) && existing.config.embedder.dimension === options.dimension) {
+    if (existing !== undefined && JSON.stringify(existing.config.training) === JSON.stringify(training) && existing.config.embedder.dimension === options.dimension && existing.config.embedder.kind === setup.encoder) {
       options.log(`${algorithm}: reusing ${directory}`);
       continue;
     }
-    jobs.push({ options: trainOptions, dialogues, dimension: options.dimension, directory, context: { task: task.spec.name, taskVersion: task.spec.version, training } });
+    jobs.push({ options: trainOptions, dialogues, encoder: { kind: setup.encoder, version: 1, dimension: options.dimension }, directory, context: { task: task.spec.name, taskVersion: task.spec.version, training } });
   }
   if (jobs.length > 0) {
     const total = jobs.reduce((sum, job) => sum + job.options.steps, 0);
@@ -106,11 +113,14 @@ const valueLearners = ['ilql', 'mc'] as const;
 export const runDemo = async (options: DemoOptions): Promise<{ results: AgentResult<unknown>[]; table: string; beta: number }> => {
   const started = performance.now();
   const task = await loadBuiltInTask(options.task);
+  const settings = taskSettings(task);
+  const encoder = options.encoder ?? settings.encoder ?? 'hashed';
+  const trainBase = { ...options.train, ...settings.train, ...options.trainGiven };
   const file = join(options.out, 'dialogues.jsonl');
   const imagined = await imagineOffline(task, { count: options.dialogues, seed: options.seed, file, ...(options.progress ? { progress: options.progress } : {}) });
   options.log(`imagined ${imagined.created} dialogues (${imagined.reused} reused) → ${file}`);
   options.log(datasetSummary(imagined.dialogues));
-  const checkpoints = await trainOrReuse(task, imagined.dialogues, options);
+  const checkpoints = await trainOrReuse(task, imagined.dialogues, options, { base: trainBase, encoder });
 
   // β is chosen on validation personas, never on the test personas reported below, for each learner that acts by advantage.
   const betas = new Map<Algorithm, number>();
@@ -143,7 +153,7 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
   await writeReport(options.out, {
     task: task.spec.name,
     results,
-    settings: { dialogues: options.dialogues, seed: options.seed, episodes: options.episodes, evalSeed: options.evalSeed, split: 'test', k: options.k, beta, mcBeta: betas.get('mc'), betas: options.betas, train: options.train, dimension: options.dimension, seconds },
+    settings: { dialogues: options.dialogues, seed: options.seed, episodes: options.episodes, evalSeed: options.evalSeed, split: 'test', k: options.k, beta, mcBeta: betas.get('mc'), betas: options.betas, train: trainBase, dimension: options.dimension, encoder, seconds },
     notes: [
       `${options.dialogues} imagined dialogues (seed ${options.seed}); ${options.episodes} test episodes per agent (seed ${options.evalSeed}) on personas no training dialogue used.`,
       `ILQL and MC act on the top ${options.k} proposals of their prior with β = ${beta} and ${betas.get('mc') ?? 0}, chosen on ${options.validationEpisodes} validation episodes from ${options.betas.join(', ')}.`,

@@ -3,11 +3,12 @@
  * has cores. Each worker writes its checkpoint; the caller loads what it needs afterwards.
  *
  * @example
- * await trainInWorkers([{ options: { ...defaultTrainOptions, algorithm: 'ilql' }, dialogues, dimension: 1024, directory: 'run/checkpoints/ilql', context }], { concurrency: 2 });
+ * await trainInWorkers([{ options: { ...defaultTrainOptions, algorithm: 'ilql' }, dialogues, encoder: { kind: 'hashed', version: 1, dimension: 1024 }, directory: 'run/checkpoints/ilql', context }], { concurrency: 2 });
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Dialogue } from '../data/dialogue.ts';
+import type { EmbedderConfig } from '../embed/embedder.ts';
 import { ReverieError } from '../errors.ts';
 import { isValueAlgorithm } from '../rl/train.ts';
 import type { TrainedModel, TrainOptions } from '../rl/train.ts';
@@ -15,7 +16,8 @@ import type { TrainedModel, TrainOptions } from '../rl/train.ts';
 export type TrainJob = {
   options: TrainOptions;
   dialogues: readonly Dialogue[];
-  dimension: number;
+  /** The encoder the job trains with (kind and dimension). */
+  encoder: EmbedderConfig;
   directory: string;
   context: { task: string; taskVersion: number; training?: Record<string, unknown> };
 };

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReverieError } from '../errors.ts';
-import { createHashedEmbedder } from '../embed/hashed.ts';
+import { createEmbedder } from '../embed/create.ts';
 import { saveCheckpoint } from '../rl/checkpoint.ts';
 import { train } from '../rl/train.ts';
 import type { TrainJob, WorkerMessage } from './parallel-train.ts';
@@ -14,7 +14,7 @@ const post = (message: WorkerMessage) => parentPort?.postMessage(message);
 const job = workerData as TrainJob;
 
 try {
-  const embedder = createHashedEmbedder({ dimension: job.dimension });
+  const embedder = createEmbedder(job.encoder);
   const model = await train(job.dialogues, embedder, job.options, { onStep: (step, losses) => post({ type: 'step', step, losses }) });
   await saveCheckpoint(job.directory, model, { ...job.context, embedder: embedder.config });
   post({ type: 'done', stats: model.stats, losses: model.history.at(-1)?.losses ?? {} });

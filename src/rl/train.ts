@@ -51,7 +51,10 @@ export type TrainOptions = {
   /**
    * What the prior of ILQL and MC learns from: `all` (the behaviour policy π_β, as in ILQL) or
    * `successes` (filtered BC). The prior only proposes the k candidates and adds log π to each
-   * score; Q and V always learn from every transition.
+   * score; Q and V always learn from every transition. Proposals from successes measured better on
+   * validation personas (ILQL success, β 16 / 64, 300 episodes): travel 0.653 / 0.697 against
+   * 0.643 / 0.660, instruction 0.827 / 0.790 against 0.670 / 0.680, persuasion 0.580 / 0.560
+   * against 0.497 / 0.563.
    */
   prior: 'all' | 'successes';
   /** Library actions drawn per step as the conservative term's alternatives. */
@@ -83,7 +86,7 @@ export const defaultTrainOptions: TrainOptions = {
   // choosing among the behaviour model's top k, which is the constraint ILQL needs here.
   cqlWeight: 0,
   policyWeight: 1,
-  prior: 'all',
+  prior: 'successes',
   negatives: 8,
   inputDropout: 0.5,
   seed: 0,
