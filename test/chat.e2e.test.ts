@@ -137,5 +137,9 @@ describe('reverie chat', () => {
     ]);
     expect(transcript.meta).toMatchObject({ ended: 'interrupted', agent: 'prompted openai-compatible:scripted' });
     expect(llm.requests[0]?.body.messages[0]?.content).toContain('You are a travel agent');
+    // The request the agent was waiting on was cancelled, not left to run out its timeout.
+    const deadline = Date.now() + 2000;
+    while (llm.requests.at(-1)?.cancelledAt === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(llm.requests.at(-1)?.cancelledAt).toBeDefined();
   });
 });

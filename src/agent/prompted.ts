@@ -15,9 +15,10 @@
 import { ReverieError } from '../errors.ts';
 import type { LlmClient } from '../llm/client.ts';
 import type { TaskSpec } from '../task/spec.ts';
-import type { Agent } from '../task/types.ts';
+import type { ActOptions, Agent } from '../task/types.ts';
 import { agentMessages, cleanReply } from './prompt.ts';
 import type { PromptedKind, PromptPersona } from './prompt.ts';
+import { createStreamCleaner } from './stream-reply.ts';
 
 export type PromptedAgentOptions = {
   llm: LlmClient;
@@ -45,21 +46,25 @@ const RETRY_SEED_OFFSET = 1_000_003;
 export const createPromptedAgent = (options: PromptedAgentOptions): Agent => {
   const kind = options.kind ?? 'prompted';
   const name = options.name ?? kind;
-  const ask = async (turns: Parameters<Agent['act']>[0], seed: number | undefined): Promise<string> => {
+  const ask = async (turns: Parameters<Agent['act']>[0], seed: number | undefined, act: ActOptions): Promise<string> => {
+    // Streaming: pieces pass through the cleaner, so what the caller heard is the reply.
+    const cleaner = act.onText === undefined ? undefined : createStreamCleaner(act.onText);
     const completion = await options.llm.complete({
       messages: agentMessages(options.spec, turns, { kind, ...(options.persona === undefined ? {} : { persona: options.persona }) }),
       temperature: options.temperature ?? 0.7,
       maxTokens: options.maxTokens ?? 200,
       ...(seed === undefined ? {} : { seed }),
       purpose: `agent:${kind}`,
+      ...(act.signal === undefined ? {} : { signal: act.signal }),
+      ...(cleaner === undefined ? {} : { onText: (delta: string) => cleaner.push(delta) }),
     });
-    return cleanReply(completion.text);
+    return cleaner === undefined ? cleanReply(completion.text) : cleaner.end();
   };
   return {
     name,
-    act: async (turns) => {
+    act: async (turns, act = {}) => {
       const seed = options.seed === undefined ? undefined : options.seed + turns.length;
-      const text = (await ask(turns, seed)) || (await ask(turns, (seed ?? 0) + RETRY_SEED_OFFSET));
+      const text = (await ask(turns, seed, act)) || (await ask(turns, (seed ?? 0) + RETRY_SEED_OFFSET, act));
       if (text === '') throw new EmptyReplyError(`${name}: the model answered with an empty reply twice`, { hint: 'Try again with another --seed, or use another model.' });
       return { text };
     },

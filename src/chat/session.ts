@@ -1,7 +1,8 @@
 /**
  * One conversation in the terminal: a person (or the task's simulated user, for debugging)
  * plays the user; the agent answers each turn. Ctrl-C (the signal) ends it at once, even while
- * the agent is thinking, and whatever was said is kept for the transcript.
+ * the agent is thinking: the agent's work (its LLM request) is cancelled, and whatever was said is
+ * kept for the transcript. With `write`, an agent that writes as it goes is shown as it writes.
  *
  * @example
  * const chat = await runChat({ agent, maxTurns: 10, input, print: console.log, signal, showCandidates: true });
@@ -25,6 +26,8 @@ export type ChatOptions = {
   echoUser?: boolean;
   /** …or the task's simulated user does. */
   user?: UserSimulator;
+  /** Shows text without ending the line; when given, replies are shown as the agent writes them. */
+  write?: (text: string) => void;
 };
 
 export type ChatResult = { turns: Turn[]; steps: AgentStep[]; ended: ChatEnded; error?: string };
@@ -66,8 +69,9 @@ export const runChat = async (options: ChatOptions): Promise<ChatResult> => {
   const { agent, print, signal } = options;
   const turns: Turn[] = [];
   const steps: AgentStep[] = [];
-  const say = (role: Turn['role'], text: string) => {
+  const say = (role: Turn['role'], text: string, shown = false) => {
     turns.push({ role, text });
+    if (shown) return;
     if (role === 'agent' || options.user !== undefined || options.echoUser === true) print(`${role === 'agent' ? agent.name : options.user === undefined ? 'you' : 'user'}> ${text}`);
   };
 
@@ -93,13 +97,26 @@ export const runChat = async (options: ChatOptions): Promise<ChatResult> => {
     // As in the episode loop, the user answers the agent's last turn before the judge reads it.
     if (steps.length >= options.maxTurns) return { turns, steps, ended: 'turn-limit' };
     let step: AgentStep | typeof interrupted;
+    const write = options.write;
+    let streamed = false;
+    const onText =
+      write === undefined
+        ? undefined
+        : (delta: string) => {
+            if (!streamed) write(`${agent.name}> `);
+            streamed = true;
+            write(delta);
+          };
     try {
-      step = await unlessAborted(agent.act(turns), signal);
+      step = await unlessAborted(agent.act(turns, { signal, onText }), signal);
     } catch (error) {
+      if (streamed) write?.('\n');
+      if (signal.aborted) return { turns, steps, ended: 'interrupted' };
       const message = error instanceof Error ? error.message : String(error);
       print(`(${agent.name} failed: ${message})`);
       return { turns, steps, ended: 'error', error: message };
     }
+    if (streamed) write?.('\n');
     if (step === interrupted) return { turns, steps, ended: 'interrupted' };
     steps.push(step);
     if (options.showCandidates) {
@@ -107,7 +124,7 @@ export const runChat = async (options: ChatOptions): Promise<ChatResult> => {
       if (candidates.length === 0) print(`  (${agent.name} weighs no candidates: it says one thing)`);
       else for (const line of formatCandidates(candidates, step.text)) print(line);
     }
-    say('agent', step.text);
+    say('agent', step.text, streamed);
     if (steps.length >= options.maxTurns) print(`(that was the agent's last turn of ${options.maxTurns}; the user's answer ends the conversation)`);
   }
 };

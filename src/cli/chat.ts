@@ -88,7 +88,8 @@ export const registerChat = (program: Command): void => {
       }
       const user = selfPlay && simulator !== undefined && persona !== undefined ? simulator.createUser(persona, createRng(personaSeed).fork('chat-user')) : undefined;
       try {
-        const chat = await runChat({ agent, maxTurns: spec.maxTurns, print, signal: controller.signal, showCandidates: flags.showCandidates === true, echoUser: process.stdin.isTTY !== true, ...(input === undefined ? {} : { input }), ...(user === undefined ? {} : { user }) });
+        const write = (text: string) => void process.stdout.write(text);
+        const chat = await runChat({ agent, maxTurns: spec.maxTurns, print, write, signal: controller.signal, showCandidates: flags.showCandidates === true, echoUser: process.stdin.isTTY !== true, ...(input === undefined ? {} : { input }), ...(user === undefined ? {} : { user }) });
         if (chat.ended === 'interrupted') print('(interrupted)');
         const judgement = flags.judge === true && simulator !== undefined && persona !== undefined && chat.turns.length > 0 ? await simulator.judge(persona, chat.turns) : undefined;
         if (judgement !== undefined) print(`judge: reward ${judgement.reward.toFixed(3)}, ${judgement.success ? 'success' : 'no success'}: ${judgement.reason}`);
@@ -114,10 +115,6 @@ export const registerChat = (program: Command): void => {
         input?.close();
         process.off('SIGINT', interrupt);
         built.dispose();
-        // The LLM client cannot cancel a request in flight, which would hold the process open
-        // until its timeout; once everything is saved, a Ctrl-C leaves now. Unref'd: a process
-        // with nothing left to do exits by itself first.
-        if (controller.signal.aborted) setTimeout(() => process.exit(), 200).unref();
       }
     });
 };

@@ -7,9 +7,12 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { agentHelp } from '../agent/spec.ts';
+import { ReverieError } from '../errors.ts';
 import { createLlmClient } from '../llm/client.ts';
+import { parseModelRef } from '../llm/model-ref.ts';
 import { defaultEpisodes, runEvaluation } from '../eval/run.ts';
 import type { PersonaSplit } from '../sim/personas.ts';
+import { onInterrupt } from './interrupt.ts';
 import { addLlmOptions, llmSettingsFromFlags } from './llm-config.ts';
 import type { LlmFlags } from './llm-config.ts';
 import { collect, integer, nonNegativeNumber, positiveInteger } from './options.ts';
@@ -32,6 +35,8 @@ type EvalFlags = LlmFlags & {
   personas?: string;
   excludePersonas: string[];
   parallel: number;
+  userModel?: string;
+  judgeModel?: string;
 };
 
 export const registerEval = (program: Command): void => {
@@ -51,9 +56,27 @@ export const registerEval = (program: Command): void => {
     .option('--personas <file>', 'with --model: held-out personas to use (personas.jsonl or dialogues.jsonl, or one {summary, hidden, voice} a line) instead of sampling them')
     .option('--exclude-personas <file>', 'with --model: personas used in training (their personas.jsonl or dialogues.jsonl); no evaluation persona may nearly repeat one (repeatable)', collect, [])
     .option('--parallel <n>', 'with --model: episodes in flight at once', positiveInteger('--parallel'), 8)
+    .option('--user-model <provider:model>', 'with --model: the model that plays the simulated user (and samples the personas); default --model')
+    .option('--judge-model <provider:model>', 'with --model: the model that judges episodes and checks the user stayed in persona; default --model (a judge should not grade its own style)')
     .addHelpText('after', `\nAgents:\n${agentHelp()}\nWith --model the LLM plays the users and judges them; checkpoint agents choose among the data's utterances.`)
     .action(async (flags: EvalFlags) => {
       const settings = await llmSettingsFromFlags(flags, { cacheDir: join('.reverie-cache', 'llm'), temperature: 1 });
+      if (settings === undefined && (flags.userModel !== undefined || flags.judgeModel !== undefined)) {
+        throw new ReverieError('--user-model and --judge-model are for evaluation with an LLM', { hint: 'Add --model for the agents, or leave them out.' });
+      }
+      // Ctrl-C or SIGTERM cancels the LLM calls in flight; finished episodes stay in the journal.
+      const interrupt = onInterrupt();
+      const client = (model?: string) =>
+        settings === undefined
+          ? undefined
+          : createLlmClient({
+              ...settings.client,
+              signal: interrupt.signal,
+              ...(model === undefined ? {} : { model: parseModelRef(model, model.startsWith('openai-compatible:') && flags.baseUrl !== undefined ? { baseURL: flags.baseUrl } : {}) }),
+            });
+      const agentClient = client();
+      const userClient = flags.userModel === undefined ? undefined : client(flags.userModel);
+      const judgeClient = flags.judgeModel === undefined ? undefined : client(flags.judgeModel);
       const run = await runEvaluation({
         task: flags.task,
         agents: flags.agent,
@@ -64,13 +87,15 @@ export const registerEval = (program: Command): void => {
         split: flags.split,
         ...(flags.k === undefined ? {} : { k: flags.k }),
         ...(flags.beta === undefined ? {} : { beta: flags.beta }),
-        ...(settings === undefined ? {} : { llm: { client: createLlmClient(settings.client), temperature: settings.temperature } }),
+        ...(settings === undefined || agentClient === undefined
+          ? {}
+          : { llm: { client: agentClient, temperature: settings.temperature, ...(userClient === undefined ? {} : { userClient }), ...(judgeClient === undefined ? {} : { judgeClient }) } }),
         ...(flags.personas === undefined ? {} : { personasFile: flags.personas }),
         excludePersonas: flags.excludePersonas,
         parallel: flags.parallel,
         progress: process.stderr,
         log: (line) => process.stderr.write(`${line}\n`),
-      });
+      }).finally(() => interrupt.dispose());
       process.stdout.write(run.text);
     });
 };

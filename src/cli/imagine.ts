@@ -13,6 +13,7 @@ import { ReverieError } from '../errors.ts';
 import { markdownTable } from '../eval/report.ts';
 import { datasetSummary } from '../pipeline/summary.ts';
 import { hasSimulator, loadBuiltInTask, resolveTaskSpec } from '../tasks/registry.ts';
+import { onInterrupt } from './interrupt.ts';
 import { addLlmOptions, llmSettingsFromFlags } from './llm-config.ts';
 import type { LlmFlags } from './llm-config.ts';
 import { integer, nonNegativeNumber, positiveInteger } from './options.ts';
@@ -25,6 +26,7 @@ type Flags = LlmFlags & {
   personas?: number;
   successRatio: number;
   maxRevisions: number;
+  maxAttempts: number;
   parallel: number;
 };
 
@@ -75,6 +77,7 @@ export const registerImagine = (program: Command): void => {
     .option('--personas <n>', 'personas to imagine (default: a quarter of the dialogues, at least 10)', positiveInteger('--personas'))
     .option('--success-ratio <x>', 'share of dialogues imagined as successes', ratio, defaultLlmImagineOptions.successRatio)
     .option('--max-revisions <n>', 'critique → revise rounds before a dialogue is dropped', integer('--max-revisions'), defaultLlmImagineOptions.maxRevisions)
+    .option('--max-attempts <n>', 'dialogue slots tried per requested dialogue before the run gives up (raise it for a model whose dialogues often fail review)', positiveInteger('--max-attempts'), defaultLlmImagineOptions.maxSlotsPerDialogue)
     .option('--parallel <n>', 'dialogues imagined at once', positiveInteger('--parallel'), defaultLlmImagineOptions.parallel)
     .action(async (flags: Flags) => {
       const file = join(flags.out, 'dialogues.jsonl');
@@ -91,7 +94,8 @@ export const registerImagine = (program: Command): void => {
         process.stdout.write(`${datasetSummary(result.dialogues)}\n\n${result.created} new, ${result.reused} already there → ${file}\n`);
         return;
       }
-      const client = createLlmClient(settings.client);
+      const interrupt = onInterrupt();
+      const client = createLlmClient({ ...settings.client, signal: interrupt.signal });
       const result = await imagineWithLlm(client, spec, {
         ...defaultLlmImagineOptions,
         count: flags.dialogues,
@@ -100,10 +104,12 @@ export const registerImagine = (program: Command): void => {
         personas: flags.personas ?? Math.max(10, Math.ceil(flags.dialogues / 4)),
         successRatio: flags.successRatio,
         maxRevisions: flags.maxRevisions,
+        maxSlotsPerDialogue: flags.maxAttempts,
         parallel: flags.parallel,
         temperature: settings.temperature,
         progress: process.stderr,
-      });
+        signal: interrupt.signal,
+      }).finally(() => interrupt.dispose());
       process.stdout.write(`${datasetSummary(result.dialogues)}\n\n${llmRunSummary(result)}\n\n${result.created} new, ${result.reused} already there → ${file}\n`);
     });
 };

@@ -10,6 +10,7 @@
  * concurrency: 4
  */
 import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -28,6 +29,7 @@ export const llmConfigSchema = z
     cacheDir: z.string().min(1).optional(),
     prices: z.object({ inputPerMillion: z.number().nonnegative(), outputPerMillion: z.number().nonnegative() }).strict().optional(),
     temperature: z.number().min(0).max(2).optional(),
+    structuredOutput: z.enum(['strict', 'schema', 'prompt']).optional(),
   })
   .strict();
 export type LlmConfig = z.infer<typeof llmConfigSchema>;
@@ -55,7 +57,7 @@ export const loadLlmConfig = async (file: string | undefined): Promise<LlmConfig
     const issue = result.error.issues[0];
     const keys = issue?.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
     throw new ConfigFileError(`${file}: ${issue?.path.join('.') || 'config'}: ${issue?.message ?? 'invalid'}${keys}`, {
-      hint: 'Allowed keys: model, baseURL, concurrency, timeoutMs, maxRetries, cacheDir, prices, temperature. API keys belong in the environment, never in this file.',
+      hint: 'Allowed keys: model, baseURL, concurrency, timeoutMs, maxRetries, cacheDir, prices, temperature, structuredOutput. API keys belong in the environment, never in this file.',
     });
   }
   return result.data;
@@ -72,6 +74,7 @@ export const resolveLlmSettings = (flags: LlmConfig, file: LlmConfig, defaults: 
     ...(merged.timeoutMs === undefined ? {} : { timeoutMs: merged.timeoutMs }),
     ...(merged.maxRetries === undefined ? {} : { maxRetries: merged.maxRetries }),
     ...(merged.prices === undefined ? {} : { prices: merged.prices }),
+    ...(merged.structuredOutput === undefined ? {} : { structuredOutput: merged.structuredOutput }),
   };
   return { client, temperature: merged.temperature ?? defaults.temperature };
 };
@@ -88,6 +91,12 @@ export type LlmFlags = {
   priceIn?: number;
   priceOut?: number;
   temperature?: number;
+  structuredOutput?: 'strict' | 'schema' | 'prompt';
+};
+
+const structuredMode = (value: string): 'strict' | 'schema' | 'prompt' => {
+  if (value === 'strict' || value === 'schema' || value === 'prompt') return value;
+  throw new InvalidArgumentError(`--structured-output must be strict, schema or prompt, got "${value}"`);
 };
 
 /** Adds the LLM flags; `use` says what the model is for, e.g. 'imagine with an LLM'. */
@@ -103,6 +112,7 @@ export const addLlmOptions = (command: Command, use: string, temperatureUse = 's
     .option('--price-in <usd>', 'USD per million input tokens, for the cost estimate', nonNegativeNumber('--price-in'))
     .option('--price-out <usd>', 'USD per million output tokens, for the cost estimate', nonNegativeNumber('--price-out'))
     .option('--temperature <x>', temperatureUse, nonNegativeNumber('--temperature'))
+    .option('--structured-output <mode>', 'how JSON replies are asked for: strict (the task-built schema, strict where the server allows; default), schema (as a hint only) or prompt (instructions and a repair re-ask only)', structuredMode)
     .addHelpText('after', '\nAPI keys come from the environment only: OPENAI_API_KEY, ANTHROPIC_API_KEY, or REVERIE_API_KEY for other servers.');
 
 /** Settings from the flags and the --config file; undefined when neither names a model. */
@@ -110,7 +120,7 @@ export const llmSettingsFromFlags = async (flags: LlmFlags, defaults: { cacheDir
   const config = await loadLlmConfig(flags.config);
   const prices = flags.priceIn === undefined && flags.priceOut === undefined ? undefined : { inputPerMillion: flags.priceIn ?? 0, outputPerMillion: flags.priceOut ?? 0 };
   return resolveLlmSettings(
-    { model: flags.model, baseURL: flags.baseUrl, concurrency: flags.concurrency, timeoutMs: flags.timeout, maxRetries: flags.maxRetries, cacheDir: flags.cacheDir, prices, temperature: flags.temperature },
+    { model: flags.model, baseURL: flags.baseUrl, concurrency: flags.concurrency, timeoutMs: flags.timeout, maxRetries: flags.maxRetries, cacheDir: flags.cacheDir, prices, temperature: flags.temperature, structuredOutput: flags.structuredOutput },
     config,
     defaults,
   );

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ReverieError } from '../errors.ts';
+import { LlmAbortedError } from '../llm/errors.ts';
 import { registerChat } from './chat.ts';
 import { registerCheck } from './check.ts';
 import { registerDemo } from './demo.ts';
@@ -37,7 +38,8 @@ try {
     process.exitCode = error.exitCode;
   } else if (ReverieError.isInstance(error)) {
     process.stderr.write(`reverie: ${error.message}\n${error.hint === undefined ? '' : `hint: ${error.hint}\n`}`);
-    process.exitCode = 1;
+    // Cancelled by Ctrl-C or SIGTERM: the shell's convention for an interrupted command.
+    process.exitCode = LlmAbortedError.isInstance(error) ? 130 : 1;
   } else {
     process.stderr.write(`reverie: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 2;

@@ -14,7 +14,7 @@ import { addAgentOptions, llmFromFlags, loadTaskContext } from './agent-options.
 import type { AgentFlags } from './agent-options.ts';
 import { collect, integer, positiveInteger } from './options.ts';
 
-type ServeFlags = AgentFlags & { agent: string[]; host: string; port: number; token?: string; data?: string; maxBody: number; maxMessages: number; logRequests?: boolean };
+type ServeFlags = AgentFlags & { agent: string[]; host: string; port: number; token?: string; unsafeNoToken?: boolean; data?: string; maxBody: number; maxMessages: number; logRequests?: boolean };
 
 export const registerServe = (program: Command): void => {
   const command = program
@@ -22,9 +22,10 @@ export const registerServe = (program: Command): void => {
     .description('serve agents as OpenAI-compatible models (POST /v1/chat/completions, streaming too), with a web page to chat and browse a dataset')
     .requiredOption('--agent <spec>', 'naive | behaviour | prompted | NAME=CHECKPOINT_DIR; repeat for several models (the model id is NAME)', collect);
   addAgentOptions(command)
-    .option('--host <host>', 'address to bind (anything but loopback exposes the agents to the network: set a token)', '127.0.0.1')
+    .option('--host <host>', 'address to bind (anything but loopback exposes the agents to the network, and needs a token)', '127.0.0.1')
     .option('--port <n>', 'port (0 picks a free one)', integer('--port'), 8080)
     .option('--token <token>', 'bearer token every API request must carry (or set REVERIE_SERVE_TOKEN, which keeps it out of the process list)')
+    .option('--unsafe-no-token', 'allow serving beyond loopback with no token, to anyone who can reach this machine')
     .option('--data <file>', 'dialogues.jsonl to browse on the web page')
     .option('--max-body <bytes>', 'largest request body accepted', positiveInteger('--max-body'), 1 << 20)
     .option('--max-messages <n>', 'most messages in one request', positiveInteger('--max-messages'), 200)
@@ -47,6 +48,7 @@ export const registerServe = (program: Command): void => {
           host: flags.host,
           port: flags.port,
           ...(token === undefined ? {} : { token }),
+          unsafeAllowNoTokenOnNetwork: flags.unsafeNoToken === true,
           ...(dialogues === undefined ? {} : { dialogues }),
           maxBodyBytes: flags.maxBody,
           maxMessages: flags.maxMessages,

@@ -8,7 +8,7 @@ import { behaviourMixture } from '../agent/build.ts';
 import { EvaluationError, evaluateAgent, evaluationPersona, summarise } from './evaluate.ts';
 import type { AgentResult, EpisodeRecord } from './evaluate.ts';
 import { PASS_K_BOOTSTRAP, passKCurve } from './pass-k.ts';
-import { meanInterval, wilsonInterval } from './stats.ts';
+import { meanInterval, personaInterval, wilsonInterval } from './stats.ts';
 
 let task: TaskSimulator<TravelPersona>;
 let oracle: AgentResult<TravelPersona>;
@@ -128,7 +128,10 @@ describe('evaluateAgent with trials', () => {
     expect(thrice.trials).toBe(3);
     expect(thrice.passK?.map((point) => point.k)).toEqual([1, 2, 3]);
     expect(thrice.passK?.[0]?.mean).toBeCloseTo(thrice.success.mean, 12);
-    expect(thrice.success).toEqual(wilsonInterval(thrice.episodes.filter((record) => record.episode.judgement.success).length, 36));
+    // Trials of one persona move together, so the interval resamples the 12 personas.
+    const byPersona = Array.from({ length: 12 }, (_, index) => thrice.episodes.filter((record) => record.index === index).map((record) => (record.episode.judgement.success ? 1 : 0)));
+    expect(thrice.success).toEqual(personaInterval(byPersona, PASS_K_BOOTSTRAP));
+    expect(thrice.success.mean).toBeCloseTo(thrice.episodes.filter((record) => record.episode.judgement.success).length / 36, 12);
   });
 
   it('refuses a trial count that is not a positive integer', async () => {

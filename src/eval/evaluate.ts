@@ -3,7 +3,8 @@
  * test split, which no training dialogue uses), each episode is judged, and success and reward
  * come with 95% confidence intervals (Wilson for success, Student t for the mean reward). With
  * `trials` > 1 each persona is met that many times with different episode seeds, which defines
- * pass^k (does the agent succeed with the same user every time?).
+ * pass^k (does the agent succeed with the same user every time?), and both intervals resample
+ * personas instead, since a persona's trials are not independent (personaInterval).
  *
  * `evaluate` is the one loop over (agent, persona, trial) episodes; `evaluateAgents` and
  * `evaluateAgent` run it on a built-in task's simulator, and the LLM evaluation runs it on LLM
@@ -23,7 +24,7 @@ import { createRng } from '../util/rng.ts';
 import type { LlmEpisodeFacts, LlmSummary } from './llm/schemas.ts';
 import { PASS_K_BOOTSTRAP, passKCurve } from './pass-k.ts';
 import type { PassKPoint } from './pass-k.ts';
-import { meanInterval, wilsonInterval } from './stats.ts';
+import { meanInterval, personaInterval, wilsonInterval } from './stats.ts';
 import type { Interval } from './stats.ts';
 import { diagnose } from './diagnostics.ts';
 import type { Diagnostics } from './diagnostics.ts';
@@ -89,9 +90,25 @@ export const summarise = <P>(name: string, episodes: EpisodeRecord<P>[]): AgentR
     byPersona.set(index, persona);
   }
   const trials = Math.max(1, ...[...byPersona.values()].map((persona) => persona.trials));
-  const base = { name, success: wilsonInterval(successes, episodes.length), reward: withinUnit(meanInterval(rewards)), turns, trials };
-  if (trials === 1) return { ...base, episodes };
-  return { ...base, passK: passKCurve([...byPersona.values()], PASS_K_BOOTSTRAP), episodes };
+  if (trials === 1) return { name, success: wilsonInterval(successes, episodes.length), reward: withinUnit(meanInterval(rewards)), turns, trials, episodes };
+  // A persona's trials are not independent of each other: the intervals resample personas.
+  const groups = new Map<number, { successes: number[]; rewards: number[] }>();
+  for (const { index, episode } of episodes) {
+    const group = groups.get(index) ?? { successes: [], rewards: [] };
+    group.successes.push(episode.judgement.success ? 1 : 0);
+    group.rewards.push(episode.judgement.reward);
+    groups.set(index, group);
+  }
+  const byGroup = [...groups.values()];
+  return {
+    name,
+    success: personaInterval(byGroup.map((group) => group.successes), PASS_K_BOOTSTRAP),
+    reward: personaInterval(byGroup.map((group) => group.rewards), PASS_K_BOOTSTRAP),
+    turns,
+    trials,
+    passK: passKCurve([...byPersona.values()], PASS_K_BOOTSTRAP),
+    episodes,
+  };
 };
 
 /** One episode to run: which agent, which persona (by index) and which attempt at it. */

@@ -110,11 +110,12 @@ export const htmlReport = async (input: ReportInput): Promise<string> => {
     '<h2 id="results">Results</h2>',
     resultsTableHtml(results),
     '<p class="muted">Success is the share of episodes the judge marked successful (Wilson 95% interval); reward is the judged reward ' +
-      '(Student t 95% interval). Every agent met the same held-out personas.' +
+      '(Student t 95% interval). With several trials per persona both intervals come from a bootstrap over personas instead (a persona’s ' +
+      'trials are not independent), never narrower than Wilson’s over the personas. Every agent met the same held-out personas.' +
       (withPassK
         ? ' pass<sup>k</sup> is the chance that k attempts at the same persona all succeed, C(c,k)/C(n,k) for c successes in n trials, averaged over ' +
-          'personas, with a 95% percentile bootstrap over personas. With several trials a persona, the success interval counts every episode as ' +
-          'independent and is too narrow; pass<sup>1</sup> is the same rate with an interval over personas.'
+          'personas, with a 95% percentile bootstrap over personas (never narrower than Wilson’s over the personas); pass<sup>1</sup> is the ' +
+          'success rate.'
         : '') +
       '</p>',
     diagnosticsHtml(results),

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { passHatK, passKCurve } from './pass-k.ts';
 import type { PersonaTrials } from './pass-k.ts';
-import { StatsError } from './stats.ts';
+import { StatsError, wilsonInterval } from './stats.ts';
 
 /** Share of the k-element subsets of `outcomes` that hold successes only, by enumeration. */
 const bySubsets = (outcomes: readonly boolean[], k: number): number => {
@@ -89,10 +89,16 @@ describe('passKCurve', () => {
     expect(curve[1]?.mean).toBeCloseTo((3 / 10 + 1) / 2, 15);
   });
 
-  it('collapses the interval when every persona scored the same and is reproducible for a seed', () => {
+  it('keeps an interval when every persona scored the same (the Wilson floor over personas) and is reproducible for a seed', () => {
     const same = passKCurve(Array.from({ length: 10 }, () => ({ trials: 4, successes: 2 })), { seed: 3, resamples: 100 });
     expect(same[1]?.k).toBe(2);
-    for (const bound of [same[1]?.mean, same[1]?.low, same[1]?.high]) expect(bound).toBeCloseTo(1 / 6, 12);
+    expect(same[1]?.mean).toBeCloseTo(1 / 6, 12);
+    const floor = wilsonInterval(10 / 6, 10);
+    expect(same[1]?.low).toBeCloseTo(floor.low, 8);
+    expect(same[1]?.high).toBeCloseTo(floor.high, 8);
+    expect((same[1]?.high ?? 0) - (same[1]?.low ?? 0)).toBeGreaterThan(0.2);
+    const perfect = passKCurve(Array.from({ length: 10 }, () => ({ trials: 3, successes: 3 })), { seed: 3, resamples: 100 });
+    for (const point of perfect) expect([point.mean, point.high, point.low < 0.8]).toEqual([1, 1, true]);
     const mixed: PersonaTrials[] = Array.from({ length: 30 }, (_, i) => ({ trials: 3, successes: i % 4 === 0 ? 0 : (i % 3) + 1 }));
     expect(passKCurve(mixed, { seed: 3, resamples: 300 })).toEqual(passKCurve(mixed, { seed: 3, resamples: 300 }));
   });

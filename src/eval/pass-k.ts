@@ -9,7 +9,7 @@
  * passKCurve([{ trials: 4, successes: 2 }, { trials: 4, successes: 4 }], { seed: 1 });
  * // → [{ k: 1, mean: 0.75, low, high }, { k: 2, mean: 0.583…, … }, …]
  */
-import { bootstrapInterval, mean, StatsError } from './stats.ts';
+import { personaInterval, StatsError } from './stats.ts';
 import type { Interval } from './stats.ts';
 
 /** One persona's record: how often it was tried and how often the agent succeeded. */
@@ -33,8 +33,9 @@ export function passHatK(n: number, c: number, k: number): number {
 /**
  * pass^k for k = 1 .. (fewest trials of any persona), averaged over personas, each with a
  * percentile-bootstrap 95% interval that resamples personas (the independent unit; trials of one
- * persona are not). Every k uses the same seed and hence the same resamples, so the bounds fall
- * with k just as the estimates do.
+ * persona are not), never narrower than the Wilson floor over the number of personas, so personas
+ * that all score the same still leave an interval (see personaInterval). Every k uses the same seed
+ * and hence the same resamples, so the bounds fall with k just as the estimates do.
  */
 export function passKCurve(personas: readonly PersonaTrials[], options: { seed: number; resamples?: number; confidence?: number }): PassKPoint[] {
   if (personas.length === 0) throw new StatsError('passKCurve: no personas', { hint: 'Evaluate at least one persona before computing pass^k.' });
@@ -42,7 +43,7 @@ export function passKCurve(personas: readonly PersonaTrials[], options: { seed: 
   const curve: PassKPoint[] = [];
   for (let k = 1; k <= most; k++) {
     const perPersona = personas.map((persona) => passHatK(persona.trials, persona.successes, k));
-    curve.push({ k, ...bootstrapInterval(perPersona, mean, options) });
+    curve.push({ k, ...personaInterval(perPersona.map((value) => [value]), options) });
   }
   return curve;
 }

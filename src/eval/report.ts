@@ -69,9 +69,8 @@ export const resultsJson = (input: ReportInput) => ({
 
 const PASS_K_NOTE = [
   'pass^k is the chance that k attempts at the same persona all succeed, C(c,k)/C(n,k) for c successes in n trials,',
-  `averaged over personas (95% percentile bootstrap over personas, ${PASS_K_BOOTSTRAP.resamples} resamples, seed ${PASS_K_BOOTSTRAP.seed}). With several trials a`,
-  'persona, the success interval above counts every episode as independent and so is narrower than it should be;',
-  'pass^1 is the same rate with an interval over personas.',
+  `averaged over personas (95% percentile bootstrap over personas, ${PASS_K_BOOTSTRAP.resamples} resamples, seed ${PASS_K_BOOTSTRAP.seed}, never`,
+  'narrower than Wilson’s interval over the personas); pass^1 is the success rate.',
 ];
 
 export const writeReport = async (directory: string, input: ReportInput): Promise<void> => {
@@ -84,7 +83,9 @@ export const writeReport = async (directory: string, input: ReportInput): Promis
     resultsTable(input.results),
     '',
     'Success is the share of episodes the judge marked successful (Wilson 95% interval); reward is the judged',
-    'reward in [0, 1] (Student t 95% interval). Every agent met the same held-out personas.',
+    'reward in [0, 1] (Student t 95% interval). With several trials per persona both intervals come from a bootstrap',
+    'over personas instead (a persona’s trials are not independent), never narrower than Wilson’s over the personas.',
+    'Every agent met the same held-out personas.',
     '',
     ...(passK === '' ? [] : [passK, '', ...PASS_K_NOTE, '']),
     ...(diagnostics === '' ? [] : ['## How the agents behaved', '', diagnostics, '', DIAGNOSTICS_NOTE, '']),

@@ -15,6 +15,7 @@ import { parseAgentSpec } from '../agent/spec.ts';
 import { ReverieError } from '../errors.ts';
 import type { LlmClient } from '../llm/client.ts';
 import { formatModelRef } from '../llm/model-ref.ts';
+import { createRoutedClient } from '../llm/routed-client.ts';
 import type { PersonaSplit } from '../sim/personas.ts';
 import { hasSimulator, loadBuiltInTask, resolveTaskSpec } from '../tasks/registry.ts';
 import { evaluateAgents } from './evaluate.ts';
@@ -41,8 +42,12 @@ export type EvaluationRequest = {
   split?: PersonaSplit;
   k?: number;
   beta?: number;
-  /** An LLM plays the users and judges them; without it, the task's own simulator does. */
-  llm?: { client: LlmClient; temperature: number };
+  /**
+   * An LLM plays the users and judges them; without it, the task's own simulator does. The
+   * simulated user (and persona sampling) and the judge (and persona check) may have clients of
+   * their own; by default `client` plays every part.
+   */
+  llm?: { client: LlmClient; temperature: number; userClient?: LlmClient; judgeClient?: LlmClient };
   /** With an LLM: held-out personas to use instead of sampling them. */
   personasFile?: string;
   /** With an LLM: training personas no evaluation persona may nearly repeat. */
@@ -127,8 +132,15 @@ const evaluateByLlm = async (request: EvaluationRequest, llm: NonNullable<Evalua
   const trials = request.trials ?? 1;
   const seed = request.seed ?? 1000;
   const excludePersonas = request.excludePersonas ?? [];
-  const client = llm.client;
-  const model = formatModelRef(client.model);
+  const model = formatModelRef(llm.client.model);
+  const userClient = llm.userClient ?? llm.client;
+  const judgeClient = llm.judgeClient ?? llm.client;
+  const roles = { userModel: formatModelRef(userClient.model), judgeModel: formatModelRef(judgeClient.model) };
+  const separate = roles.userModel !== model || roles.judgeModel !== model;
+  // The journal keys episodes by the client's model: with other role models it must name them all,
+  // so that a rerun with another judge is refused rather than mixed with this one's verdicts.
+  const identity = separate ? { ...llm.client.model, model: `${llm.client.model.model} (user ${roles.userModel}, judge ${roles.judgeModel})` } : llm.client.model;
+  const client = createRoutedClient(llm.client, { persona: userClient, user: userClient, judge: judgeClient, 'persona-check': judgeClient }, { model: identity });
   const evaluation = await evaluateWithLlm(client, {
     spec,
     agents: request.agents.map(parseAgentSpec),
@@ -152,6 +164,7 @@ const evaluateByLlm = async (request: EvaluationRequest, llm: NonNullable<Evalua
     settings: {
       mode: 'llm',
       model,
+      ...roles,
       temperature: llm.temperature,
       episodes,
       trials,
@@ -165,7 +178,11 @@ const evaluateByLlm = async (request: EvaluationRequest, llm: NonNullable<Evalua
       reward: '(overall - 1) / 4 - turnCost * agent turns, floored at 0',
       usage: { calls: usage.calls, cachedCalls: usage.cachedCalls, repairs: usage.repairs, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: usage.costUsd ?? null },
     },
-    notes: llmNotes(evaluation, { episodes, trials, temperature: llm.temperature, model }),
+    notes: llmNotes(evaluation, { episodes, trials, temperature: llm.temperature, model }).map((note) =>
+      !separate
+        ? note
+        : note.replace(`the simulated user, the judge and the LLM agents are ${model}`, `the simulated user is ${roles.userModel}, the judge ${roles.judgeModel} and the LLM agents ${model}`),
+    ),
   });
   await evaluation.journal.finish();
   return { task: spec.name, results: evaluation.results, text: evaluationText(evaluation.results, request.out, [usageLine]) };

@@ -183,3 +183,52 @@ export function bootstrapInterval(
   const alpha = 1 - confidence;
   return { mean: statistic(values), low: sortedQuantile(estimates, alpha / 2), high: sortedQuantile(estimates, 1 - alpha / 2) };
 }
+
+/**
+ * Wilson's interval for the mean of values in [0, 1] as if it were a proportion over `n`
+ * independent units. It is the least uncertainty `n` units can leave: a floor for intervals whose
+ * resampling sees no spread (every persona scored the same).
+ */
+export function unitFloorInterval(meanValue: number, n: number, z = Z_95): Interval {
+  const clamped = Math.min(1, Math.max(0, meanValue));
+  const interval = wilsonInterval(clamped * n, n, z);
+  return { mean: meanValue, low: interval.low, high: interval.high };
+}
+
+/**
+ * Percentile bootstrap over groups (clusters): each resample draws whole groups with replacement
+ * and pools their values, so the trials of one persona move together, as they are not independent.
+ * The statistic is the pooled mean. Deterministic for a given seed.
+ */
+export function clusterBootstrapInterval(groups: readonly (readonly number[])[], options: { resamples?: number; seed: number; confidence?: number }): Interval {
+  const sizes = groups.map((group) => group.length);
+  if (groups.length === 0 || sizes.some((size) => size === 0)) {
+    throw new StatsError(`clusterBootstrapInterval: needs at least one group, each with a value (got ${groups.length} groups)`, { hint: 'Evaluate every persona at least once.' });
+  }
+  // Resampling the groups' sums and sizes gives the pooled mean of the resample.
+  const sums = groups.map((group) => group.reduce((total, value) => total + value, 0));
+  const indices = groups.map((_, at) => at);
+  const pooled = (picked: readonly number[]): number => {
+    let total = 0;
+    let count = 0;
+    for (const at of picked) {
+      total += sums[at] as number;
+      count += sizes[at] as number;
+    }
+    return total / count;
+  };
+  return bootstrapInterval(indices, pooled, options);
+}
+
+/**
+ * The interval evaluations report for a rate or mean in [0, 1] over personas met `trials` times
+ * each: the persona bootstrap, widened where needed to the Wilson floor over the number of
+ * personas, so that a handful of personas that all scored the same does not give a zero-width
+ * interval. With one trial per persona the groups are single episodes.
+ */
+export function personaInterval(groups: readonly (readonly number[])[], options: { resamples?: number; seed: number; confidence?: number }): Interval {
+  const bootstrap = clusterBootstrapInterval(groups, options);
+  const z = normalQuantile(1 - (1 - (options.confidence ?? 0.95)) / 2);
+  const floor = unitFloorInterval(bootstrap.mean, groups.length, z);
+  return { mean: bootstrap.mean, low: Math.min(bootstrap.low, floor.low), high: Math.max(bootstrap.high, floor.high) };
+}

@@ -44,8 +44,8 @@ describe('anthropic through @anthropic-ai/sdk', () => {
     expect(completion).toEqual({ text: 'Bonjour', usage: { inputTokens: 9, outputTokens: 2 }, cached: false, model: 'claude-test', attempts: 1, truncated: false });
     const request = server.requests[0]!;
     expect(request.endpoint).toBe('messages');
-    // @anthropic-ai/sdk 1.x sends the key as a bearer token; older versions used x-api-key.
-    expect([request.headers.authorization, request.headers['x-api-key']]).toContain(request.headers.authorization === undefined ? KEY : `Bearer ${KEY}`);
+    // x-api-key is what the API and most proxies read; the SDK adds the key as a bearer token too.
+    expect(request.headers['x-api-key']).toBe(KEY);
     expect(request.headers['anthropic-version']).toBeDefined();
     expect(request.body).toEqual({
       model: 'claude-test',
@@ -68,7 +68,7 @@ describe('anthropic through @anthropic-ai/sdk', () => {
     expect(server.requests[0]!.body.system).toBeUndefined();
   });
 
-  it('asks for JSON in the system prompt, never with response_format, and repairs', async () => {
+  it('forces a tool whose input_schema is the schema, reads the tool call, and repairs', async () => {
     const { server, llm } = await setup([{ text: 'Here: {"mood":"calm"' }, { text: '{"mood":"calm"}' }]);
     const completion = await llm.complete({
       messages: [
@@ -80,6 +80,9 @@ describe('anthropic through @anthropic-ai/sdk', () => {
     expect(completion.value).toEqual({ mood: 'calm' });
     const [first, repair] = server.requests;
     expect(first!.body.response_format).toBeUndefined();
+    expect(first!.body.tool_choice).toEqual({ type: 'tool', name: 'mood' });
+    expect(first!.body.tools).toEqual([expect.objectContaining({ name: 'mood', input_schema: expect.objectContaining({ type: 'object', properties: { mood: { type: 'string', enum: ['calm', 'tense'] } } }) })]);
+    // The prompt asks for the JSON too, for proxies that drop tools.
     expect(first!.body.system).toMatch(/^You judge moods\.\n\nAnswer with a single JSON value named "mood"/);
     expect(first!.body.system).toContain('"enum":["calm","tense"]');
     expect(repair!.body.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);

@@ -118,7 +118,7 @@ describe('plain completions through the openai client', () => {
 describe('structured output', () => {
   const ask = { messages: [{ role: 'user' as const, content: 'Invent a person.' }], schema: { name: 'persona', schema: Persona } };
 
-  it('asks for json_schema, instructs in the system prompt, and returns the typed value', async () => {
+  it('asks for strict json_schema, instructs in the system prompt, and returns the typed value', async () => {
     const { server, llm } = await setup([{ text: '{"name":"Ada","age":36}' }]);
     const completion = await llm.complete(ask);
     const value: { name: string; age: number } | undefined = completion.value;
@@ -126,7 +126,7 @@ describe('structured output', () => {
     const body = server.requests[0]!.body;
     expect(body.response_format).toEqual({
       type: 'json_schema',
-      json_schema: { name: 'persona', strict: false, schema: expect.objectContaining({ type: 'object', required: ['name', 'age'] }) },
+      json_schema: { name: 'persona', strict: true, schema: expect.objectContaining({ type: 'object', required: ['name', 'age'], additionalProperties: false }) },
     });
     expect(JSON.stringify(body.response_format)).not.toContain('$schema');
     expect(body.messages[0]!.role).toBe('system');
@@ -189,21 +189,38 @@ describe('structured output', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('drops response_format after a server rejects it with 400, for the rest of the client', async () => {
+  it('falls back to strict: false, then to no response_format, when a server refuses them with 400, for the rest of the client', async () => {
     const script: Script = (body) =>
       body.response_format === undefined ? { text: '{"name":"Ada","age":1}' } : { status: 400, body: { error: { message: "Unknown parameter: 'response_format'" } } };
     const { server, llm } = await setup(script);
     expect((await llm.complete(ask)).value).toEqual({ name: 'Ada', age: 1 });
     expect((await llm.complete({ ...ask, seed: 2 })).attempts).toBe(1);
-    expect(server.requests.map((request) => request.body.response_format === undefined)).toEqual([false, true, true]);
+    const strictness = server.requests.map((request) => (request.body.response_format as { json_schema?: { strict?: boolean } } | undefined)?.json_schema?.strict ?? 'none');
+    expect(strictness).toEqual([true, false, 'none', 'none']);
     // Without response_format the prompt still carries the schema.
     expect(server.requests[1]!.body.messages[0]!.content).toContain('"age"');
+  });
+
+  it('keeps asking strictly when strict mode works, and only the schema when strict mode was refused', async () => {
+    const script: Script = (body) =>
+      (body.response_format as { json_schema: { strict: boolean } }).json_schema.strict ? { status: 400, body: { error: { message: 'strict is not supported' } } } : { text: '{"name":"Ada","age":1}' };
+    const { server, llm } = await setup(script);
+    await llm.complete(ask);
+    await llm.complete({ ...ask, seed: 2 });
+    const strictness = server.requests.map((request) => (request.body.response_format as { json_schema: { strict: boolean } }).json_schema.strict);
+    expect(strictness).toEqual([true, false, false]);
+  });
+
+  it('sends strict: false with the plain schema when the schema has no strict form (an open record)', async () => {
+    const { server, llm } = await setup([{ text: '{"traits":{"a":"b"}}' }]);
+    await llm.complete({ messages: [{ role: 'user', content: 'x' }], schema: { name: 'traits', schema: z.object({ traits: z.record(z.string(), z.string()) }) } });
+    expect(server.requests[0]!.body.response_format).toMatchObject({ json_schema: { strict: false, schema: { properties: { traits: { additionalProperties: { type: 'string' } } } } } });
   });
 
   it('does not drop response_format when the 400 was about something else', async () => {
     const { server, llm } = await setup([{ status: 400, body: { error: { message: 'bad temperature' } } }]);
     await expect(llm.complete(ask)).rejects.toMatchObject({ name: 'LlmHttpError', status: 400, serverMessage: 'bad temperature' });
-    expect(server.requests).toHaveLength(2);
+    expect(server.requests).toHaveLength(3);
     server.requests.length = 0;
     await expect(llm.complete(ask)).rejects.toMatchObject({ status: 400 });
     expect(server.requests[0]!.body.response_format).toBeDefined();

@@ -18,6 +18,7 @@ import { createAnthropicTransport } from './anthropic-transport.ts';
 import { completionCacheKey, createCompletionCache } from './cache.ts';
 import type { CompletionCache } from './cache.ts';
 import { describeIssues, LlmConfigError, LlmOutputError } from './errors.ts';
+import { failureToError } from './failure-error.ts';
 import type { ChatMessage } from './json-output.ts';
 import { jsonInstruction, parseStructured, repairMessages, schemaToJson, withJsonInstruction } from './json-output.ts';
 import { createAdaptiveLimiter } from './limiter.ts';
@@ -26,7 +27,8 @@ import { formatModelRef, resolveApiKey } from './model-ref.ts';
 import { createOpenAiTransport } from './openai-transport.ts';
 import type { BackoffOptions } from './retry.ts';
 import { createSender } from './sender.ts';
-import type { TokenUsage, Transport, TransportRequest } from './transport.ts';
+import type { StructuredMode, TokenUsage, Transport, TransportRequest } from './transport.ts';
+import { strictJsonSchema } from './strict-schema.ts';
 import type { Prices, UsageTotals } from './usage.ts';
 import { createUsageTracker } from './usage.ts';
 
@@ -40,10 +42,21 @@ export type LlmRequest<T = unknown> = {
   maxTokens?: number;
   /** Sent to OpenAI-style servers; always part of the cache key, so distinct seeds give distinct samples. */
   seed?: number;
-  /** Ask for JSON and validate it; `value` is then the parsed value. `name`: letters, digits, _ and -. */
-  schema?: { name: string; schema: z.ZodType<T> };
+  /**
+   * Ask for JSON and validate it; `value` is then the parsed value. `name`: letters, digits, _ and -.
+   * `jsonSchema` is what the server is told (default: the zod schema's JSON Schema); give a tighter
+   * one than the validator when a lenient check of the reply should follow a strict request.
+   */
+  schema?: { name: string; schema: z.ZodType<T>; jsonSchema?: Record<string, unknown> };
   /** A label for usage totals and error messages, e.g. 'persona' or 'critique'. */
   purpose?: string;
+  /** Cancels the call: the request in flight is aborted and LlmAbortedError is thrown. */
+  signal?: AbortSignal;
+  /**
+   * Stream the reply: each piece of text is handed over as the server sends it (a cache hit gives
+   * the whole text at once). Not retried once text has been handed over.
+   */
+  onText?: (delta: string) => void;
 };
 
 export type Completion<T = unknown> = {
@@ -82,6 +95,13 @@ export type LlmClientOptions = {
   now?: () => number;
   /** Jitter source in [0, 1) (default Math.random). */
   random?: () => number;
+  /** Cancels every call of this client, in flight or to come (e.g. on SIGINT). */
+  signal?: AbortSignal;
+  /**
+   * How structured requests ask for JSON (default 'strict': the strict schema where it has one).
+   * 'schema' sends the schema as a hint only; 'prompt' relies on the prompt and the repair re-ask.
+   */
+  structuredOutput?: StructuredMode;
 };
 
 export type LlmClient = {
@@ -99,6 +119,7 @@ const Options = z.object({
   maxRetries: z.number().int().min(0).default(5),
   cacheDir: z.string().min(1).optional(),
   prices: z.object({ inputPerMillion: z.number().nonnegative(), outputPerMillion: z.number().nonnegative() }).optional(),
+  structuredOutput: z.enum(['strict', 'schema', 'prompt']).default('strict'),
   backoff: z.object({ baseMs: z.number().nonnegative().default(1000), maxMs: z.number().nonnegative().default(60_000) }).default({ baseMs: 1000, maxMs: 60_000 }),
 });
 
@@ -111,9 +132,12 @@ const Request = z.object({
     .object({
       name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1-64 letters, digits, _ or -'),
       schema: z.custom<z.ZodType>((value) => typeof (value as { safeParse?: unknown } | null)?.safeParse === 'function', 'not a zod schema'),
+      jsonSchema: z.record(z.string(), z.unknown()).optional(),
     })
     .optional(),
   purpose: z.string().min(1).optional(),
+  signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, 'not an AbortSignal').optional(),
+  onText: z.custom<(delta: string) => void>((value) => typeof value === 'function', 'not a function').optional(),
 });
 
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -156,7 +180,12 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 
   async function completeUncounted<T>(request: LlmRequest<T>): Promise<{ completion: Completion<T>; cached: boolean }> {
     const schema = request.schema;
-    const jsonSchema = schema === undefined ? undefined : schemaToJson(schema.schema);
+    const jsonSchema = schema === undefined ? undefined : (schema.jsonSchema ?? schemaToJson(schema.schema));
+    const signal = request.signal === undefined ? options.signal : options.signal === undefined ? request.signal : AbortSignal.any([request.signal, options.signal]);
+    const aborted = (): never => {
+      throw failureToError({ kind: 'aborted' }, { label: label(request.purpose), ref, attempts: 0, timeoutMs: settings.timeoutMs, apiKey });
+    };
+    if (signal?.aborted === true) aborted();
     const key =
       cache === undefined
         ? undefined
@@ -178,6 +207,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         usage.saved(entry.usage);
         const completion: Completion<T> = { text: entry.text, usage: entry.usage, cached: true, model: entry.model, attempts: 0, truncated: entry.truncated };
         if (structured?.ok === true) completion.value = structured.value;
+        request.onText?.(entry.text);
         return { completion, cached: true };
       }
     }
@@ -189,9 +219,13 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       temperature: request.temperature,
       maxTokens: request.maxTokens,
       seed: request.seed,
-      responseFormat: schema === undefined || jsonSchema === undefined ? undefined : { name: schema.name, schema: jsonSchema },
+      responseFormat:
+        schema === undefined || jsonSchema === undefined || settings.structuredOutput === 'prompt'
+          ? undefined
+          : { name: schema.name, schema: jsonSchema, strictSchema: strictJsonSchema(jsonSchema), mode: settings.structuredOutput },
+      onText: request.onText,
     };
-    let reply = await send(base, request.purpose, counter);
+    let reply = await send(base, request.purpose, counter, signal);
     const spent: TokenUsage = { ...reply.usage };
     let value: T | undefined;
 
@@ -201,7 +235,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       // A reply cut off by the token limit would be cut off again: no repair, say why instead.
       if (!result.ok && !reply.truncated) {
         usage.repair();
-        reply = await send({ ...base, messages: repairMessages(messages, reply.text, result.issues) }, request.purpose, counter);
+        reply = await send({ ...base, messages: repairMessages(messages, reply.text, result.issues) }, request.purpose, counter, signal);
         spent.inputTokens += reply.usage.inputTokens;
         spent.outputTokens += reply.usage.outputTokens;
         texts.push(reply.text);

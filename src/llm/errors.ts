@@ -59,6 +59,18 @@ export class LlmTimeoutError extends LlmError {
   }
 }
 
+/**
+ * The caller cancelled the call (its AbortSignal fired: Ctrl-C, a client that left). Nothing is
+ * wrong with the server; whatever the caller had finished before is still valid.
+ */
+export class LlmAbortedError extends LlmError {
+  override readonly name = 'LlmAbortedError';
+
+  static override isInstance(error: unknown): error is LlmAbortedError {
+    return error instanceof Error && error.name === 'LlmAbortedError';
+  }
+}
+
 /** One problem with a reply, as zod reports it (path into the value) or a parse failure (path []). */
 export type OutputIssue = { path: (string | number)[]; message: string };
 

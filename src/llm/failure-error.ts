@@ -3,7 +3,7 @@
  * caller sees, with a hint fitting the status. Every text passes through `redactSecret`.
  */
 import type { LlmError } from './errors.ts';
-import { LlmConnectionError, LlmHttpError, LlmTimeoutError, redactSecret } from './errors.ts';
+import { LlmAbortedError, LlmConnectionError, LlmHttpError, LlmTimeoutError, redactSecret } from './errors.ts';
 import type { ModelRef } from './model-ref.ts';
 import { API_KEY_VARIABLES } from './model-ref.ts';
 import type { Failure } from './retry.ts';
@@ -59,6 +59,10 @@ export function failureToError(failure: Failure, context: FailureContext): LlmEr
         `${context.label}: no reply within ${context.timeoutMs} ms in ${tries(context.attempts)}`,
         { hint: 'Raise timeoutMs for long replies, or check that the server is up and not overloaded.' },
       );
+    case 'aborted':
+      return new LlmAbortedError(`${context.label}: cancelled after ${tries(context.attempts)}`, {
+        hint: 'The call was cancelled by its caller (Ctrl-C, a client that disconnected); rerun to pick up where it stopped.',
+      });
     case 'connection':
       return new LlmConnectionError(`${context.label}: cannot reach ${where} after ${tries(context.attempts)}: ${clean(failure.message)}`, {
         hint: `Check that ${where} is running and reachable from this machine.`,

@@ -21,8 +21,11 @@ export type Slot = {
 };
 
 export type AdaptiveLimiter = {
-  /** Wait for a free slot. `priority` jumps the queue (used by retries, which already waited). */
-  acquire(options?: { priority?: boolean }): Promise<Slot>;
+  /**
+   * Wait for a free slot. `priority` jumps the queue (used by retries, which already waited).
+   * When `signal` fires first, the wait ends with the signal's reason and no slot is taken.
+   */
+  acquire(options?: { priority?: boolean; signal?: AbortSignal | undefined }): Promise<Slot>;
   /** The current limit. */
   limit(): number;
   /** Slots held right now. */
@@ -81,8 +84,22 @@ export function createAdaptiveLimiter(max: number): AdaptiveLimiter {
 
   return {
     acquire(options = {}) {
-      return new Promise<Slot>((resolve) => {
-        const grant = (): void => resolve(makeSlot());
+      return new Promise<Slot>((resolve, reject) => {
+        const signal = options.signal;
+        if (signal?.aborted === true) {
+          reject(signal.reason);
+          return;
+        }
+        const leave = (): void => {
+          const at = waiting.indexOf(grant);
+          if (at >= 0) waiting.splice(at, 1);
+          reject(signal?.reason);
+        };
+        const grant = (): void => {
+          signal?.removeEventListener('abort', leave);
+          resolve(makeSlot());
+        };
+        signal?.addEventListener('abort', leave, { once: true });
         if (options.priority === true) waiting.unshift(grant);
         else waiting.push(grant);
         pump();

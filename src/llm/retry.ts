@@ -10,6 +10,8 @@
 export type Failure =
   | { kind: 'http'; status: number; message: string; retryAfterMs?: number | undefined }
   | { kind: 'timeout' }
+  /** The caller cancelled (its AbortSignal fired): never retried. */
+  | { kind: 'aborted' }
   | { kind: 'connection'; message: string }
   /** The server answered 2xx but the body was not a completion (proxy error page, cut-off JSON). */
   | { kind: 'malformed'; status: number; message: string };
@@ -25,6 +27,7 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 export function isRetryable(failure: Failure): boolean {
+  if (failure.kind === 'aborted') return false;
   if (failure.kind !== 'http') return true;
   if (!isRetryableStatus(failure.status)) return false;
   return failure.retryAfterMs === undefined || failure.retryAfterMs <= MAX_RETRY_AFTER_MS;

@@ -9,22 +9,42 @@ import type { ChatMessage } from './json-output.ts';
 
 export type TokenUsage = { inputTokens: number; outputTokens: number };
 
+/**
+ * How a structured reply is asked for: `strict` sends the strict schema with `strict: true`
+ * (OpenAI; Anthropic forces a tool whose input_schema is the schema), `schema` sends the schema
+ * as a hint (`strict: false`; Anthropic the same forced tool), `prompt` leaves it to the prompt.
+ */
+export type StructuredMode = 'strict' | 'schema' | 'prompt';
+
+export type StructuredFormat = {
+  name: string;
+  schema: Record<string, unknown>;
+  /** The schema's strict form (see strict-schema.ts); absent when it has none. */
+  strictSchema?: Record<string, unknown> | undefined;
+  mode: Exclude<StructuredMode, 'prompt'>;
+};
+
 export type TransportRequest = {
   messages: ChatMessage[];
   temperature?: number | undefined;
   maxTokens?: number | undefined;
   seed?: number | undefined;
-  /** Ask the server for JSON of this schema (OpenAI's response_format); ignored by Anthropic. */
-  responseFormat?: { name: string; schema: Record<string, unknown> } | undefined;
+  /** Ask the server for JSON of this schema (OpenAI's response_format, Anthropic's forced tool). */
+  responseFormat?: StructuredFormat | undefined;
+  /** Stream the reply and hear each piece of text as it arrives; the reply still comes whole at the end. */
+  onText?: ((delta: string) => void) | undefined;
 };
 
 export type TransportReply = { text: string; truncated: boolean; usage: TokenUsage; model: string };
 
-export type TransportResult = { ok: true; reply: TransportReply } | { ok: false; failure: Failure };
+export type TransportResult<Reply = TransportReply> = { ok: true; reply: Reply } | { ok: false; failure: Failure };
 
-export type Transport = {
+/** What the sender needs of a request: how it asks for JSON, and whether it streams. */
+export type SendableRequest = { responseFormat?: StructuredFormat | undefined; onText?: ((delta: string) => void) | undefined };
+
+export type Transport<Request extends SendableRequest = TransportRequest, Reply extends { usage: TokenUsage } = TransportReply> = {
   /** One attempt. `signal` aborts it; the SDK's own timeout is set to `timeoutMs` as well. */
-  send(request: TransportRequest, signal: AbortSignal, timeoutMs: number): Promise<TransportResult>;
+  send(request: Request, signal: AbortSignal, timeoutMs: number): Promise<TransportResult<Reply>>;
 };
 
 /** The error classes both official SDKs expose as statics on their client class. */
@@ -47,7 +67,7 @@ function serverMessage(error: Error & { error?: unknown }): string {
 
 /**
  * Map an SDK error to a Failure, or return undefined for errors that are bugs (rethrow those).
- * An abort counts as a timeout because the client's timer is the only thing that aborts.
+ * An abort counts as a timeout here; the sender knows when the caller aborted instead.
  */
 export function failureFromSdkError(error: unknown, sdk: SdkErrorClasses, nowMs: number): Failure | undefined {
   if (error instanceof sdk.APIUserAbortError || error instanceof sdk.APIConnectionTimeoutError) return { kind: 'timeout' };

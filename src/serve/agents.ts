@@ -17,6 +17,6 @@ export const toServedAgent = (built: BuiltAgent, simulator: TaskSimulator<unknow
   return {
     id: built.name,
     description: built.description,
-    act: (turns) => built.factory({ rng: createRng(hashString(JSON.stringify(turns))).fork(built.name), persona }).act(turns),
+    act: (turns, options) => built.factory({ rng: createRng(hashString(JSON.stringify(turns))).fork(built.name), persona }).act(turns, options),
   };
 };

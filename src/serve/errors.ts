@@ -8,7 +8,7 @@
  * throw new ServeError(404, 'The model `x` does not exist', { code: 'model_not_found', param: 'model' });
  */
 import { ReverieError } from '../errors.ts';
-import { LlmError } from '../llm/errors.ts';
+import { LlmAbortedError, LlmError } from '../llm/errors.ts';
 import { EmptyReplyError } from '../agent/prompted.ts';
 import { ProposalError } from '../agent/value-agent.ts';
 
@@ -16,6 +16,11 @@ export type OpenAiErrorBody = { error: { message: string; type: string; param: s
 
 const typeFor = (status: number): string =>
   status === 401 ? 'authentication_error' : status === 404 ? 'not_found_error' : status === 502 ? 'upstream_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
+
+/** The server cannot start as asked (e.g. exposed to the network without a token). */
+export class ServeConfigError extends ReverieError {
+  override readonly name = 'ServeConfigError';
+}
 
 export class ServeError extends ReverieError {
   override readonly name = 'ServeError';
@@ -40,6 +45,11 @@ export class ServeError extends ReverieError {
 /** What a failure while answering becomes; `log` hears about the ones that are our fault. */
 export const toServeError = (error: unknown, log: (line: string) => void): ServeError => {
   if (error instanceof ServeError) return error;
+  // The client hung up and its upstream call was cancelled with it: nobody is left to answer.
+  if (LlmAbortedError.isInstance(error)) {
+    log('client disconnected: its upstream LLM request was cancelled');
+    return new ServeError(499, 'The client closed the request.', { code: 'client_closed_request', cause: error });
+  }
   if (error instanceof LlmError || error instanceof ProposalError || error instanceof EmptyReplyError) {
     log(`upstream LLM failed: ${error.message}`);
     return new ServeError(502, `The agent's LLM failed: ${error.message}`, { code: 'upstream_error', cause: error });

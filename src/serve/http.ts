@@ -25,11 +25,15 @@ export const sendError = (response: ServerResponse, error: ServeError): void => 
 
 const tooLarge = (limit: number) => new ServeError(413, `The request body is larger than ${limit} bytes.`, { code: 'request_too_large' });
 
+/** Bodies over the limit are read and discarded up to this many bytes so the 413 reaches the client. */
+export const DEFAULT_DRAIN_CAP = 64 * 1024 * 1024;
+
 /**
  * The whole body as text. Over `limit` bytes it is not buffered, but read to its end before the
  * 413 goes out: a server that answers while the client is still sending resets the connection,
- * and the client would see a network error instead of the status. Past `drainCap` bytes the
- * connection is dropped (the server's request timeout bounds a slow body).
+ * and the client would see a network error instead of the status. Past `drainCap` bytes (default
+ * the larger of 64 MiB and 4 × limit) the connection is dropped; the server's request timeout
+ * bounds a slow body.
  */
 export const readBody = (request: IncomingMessage, options: { limit: number; json: boolean; drainCap?: number }): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -41,7 +45,7 @@ export const readBody = (request: IncomingMessage, options: { limit: number; jso
       }
     }
     if (refusal === undefined && Number(request.headers['content-length'] ?? 0) > options.limit) refusal = tooLarge(options.limit);
-    const drainCap = options.drainCap ?? 16 * options.limit;
+    const drainCap = options.drainCap ?? Math.max(DEFAULT_DRAIN_CAP, 4 * options.limit);
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {

@@ -20,7 +20,7 @@ import { parseChatRequest } from './chat-request.ts';
 import { answerChat } from './completions.ts';
 import type { ServedAgent } from './completions.ts';
 import type { DialogueBrowser } from './dialogues.ts';
-import { ServeError, toServeError } from './errors.ts';
+import { ServeConfigError, ServeError, toServeError } from './errors.ts';
 import { checkBearer, readBody, sendError, sendJson } from './http.ts';
 import { servePage } from './page.ts';
 
@@ -29,8 +29,13 @@ export type ServeOptions = {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** Bearer token every API request must carry; none when absent. */
+  /** Bearer token every API request must carry; none when absent (loopback only, unless allowed below). */
   token?: string;
+  /**
+   * Serve without a token on an address other than loopback, i.e. to anyone who can reach it.
+   * Refused unless this is set, as notebook servers do.
+   */
+  unsafeAllowNoTokenOnNetwork?: boolean;
   dialogues?: DialogueBrowser;
   /** Default 1 MiB. */
   maxBodyBytes?: number;
@@ -58,6 +63,14 @@ const isLoopback = (host: string): boolean => LOOPBACK.test(host) || host === ':
 
 export const startServe = async (options: ServeOptions): Promise<ServeHandle> => {
   const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host) && options.token === undefined && options.unsafeAllowNoTokenOnNetwork !== true) {
+    throw new ServeConfigError(`refusing to serve on ${host} without a token: anyone who can reach this machine could use the agents (and the LLM behind them)`, {
+      hint: 'Set a token (REVERIE_SERVE_TOKEN, or --token), bind to 127.0.0.1, or, if you really mean it, pass --unsafe-no-token.',
+    });
+  }
+  if (!isLoopback(host) && options.token === undefined) {
+    (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`WARNING: serving on ${host} with no token: anyone on the network can use these agents`);
+  }
   const limit = options.maxBodyBytes ?? 1 << 20;
   const maxMessages = options.maxMessages ?? 200;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));

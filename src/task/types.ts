@@ -71,13 +71,20 @@ export type AgentStepCandidate = {
 export type AgentStep = { text: string; candidates?: AgentStepCandidate[] };
 
 /**
+ * How a caller may steer one act: `signal` cancels it (an agent that calls an LLM aborts the
+ * request and rejects), `onText` hears the reply as it is written (agents that write token by
+ * token call it with each piece, which joined give `text`; others never call it).
+ */
+export type ActOptions = { signal?: AbortSignal | undefined; onText?: ((delta: string) => void) | undefined };
+
+/**
  * What every agent does: read the conversation so far, say the next thing. The caller owns the
  * conversation (the episode loop, `reverie chat`, `reverie serve`) and records the steps; an
  * agent keeps no memory of earlier calls, so one agent may serve many conversations at once.
  */
 export type Agent = {
   name: string;
-  act(turns: readonly Turn[]): Promise<AgentStep>;
+  act(turns: readonly Turn[], options?: ActOptions): Promise<AgentStep>;
   /** Frees what the agent holds (tensors of a trained model); the agent is unusable after. */
   dispose?(): void;
 };

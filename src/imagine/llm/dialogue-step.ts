@@ -11,6 +11,7 @@ import type { TaskSpec } from '../../task/spec.ts';
 import type { Turn } from '../../task/types.ts';
 import { critiqueCriteria, critiquePrompt, critiqueSchema, dialoguePrompt, revisionPrompt, transcriptSchema } from './prompts.ts';
 import type { ImaginedPersona, Message } from './prompts.ts';
+import { critiqueJsonSchema, transcriptJsonSchema } from './task-schemas.ts';
 
 export type StepRecord = { step: 'imagine' | 'critique' | 'revise'; cached: boolean; inputTokens: number; outputTokens: number; problems?: string[] };
 
@@ -24,13 +25,23 @@ export type DialogueStepOptions = {
   temperature: number;
   /** Distinguishes the samples of one persona (part of the request, hence of the cache key). */
   sample: number;
+  /** Cancels the calls in flight; the dialogue then ends with LlmAbortedError, nothing recorded. */
+  signal?: AbortSignal | undefined;
 };
+
+/** A problem found in a draft, with the short kind drops are counted by. */
+type Problem = { text: string; kind: string };
 
 /**
  * Merge consecutive turns of one speaker (models sometimes split a turn) and report what no
  * merge can fix. Returns the normalised turns and the problems, worded for the revision prompt.
  */
 export const checkTranscript = (raw: readonly Turn[], maxTurns: number): { turns: Turn[]; problems: string[] } => {
+  const { turns, problems } = checkStructure(raw, maxTurns);
+  return { turns, problems: problems.map((problem) => problem.text) };
+};
+
+const checkStructure = (raw: readonly Turn[], maxTurns: number): { turns: Turn[]; problems: Problem[] } => {
   const turns: Turn[] = [];
   for (const turn of raw) {
     const text = turn.text.trim();
@@ -40,11 +51,11 @@ export const checkTranscript = (raw: readonly Turn[], maxTurns: number): { turns
     else turns.push({ role: turn.role, text });
   }
   const agentTurns = turns.filter((turn) => turn.role === 'agent').length;
-  const problems = [
-    turns[0]?.role !== 'user' ? 'The user must speak first.' : '',
-    agentTurns === 0 ? 'The agent never speaks.' : '',
-    agentTurns > maxTurns ? `The agent speaks ${agentTurns} times; at most ${maxTurns} turns are allowed.` : '',
-  ].filter((problem) => problem !== '');
+  const problems: Problem[] = [
+    turns[0]?.role !== 'user' ? { text: 'The user must speak first.', kind: 'structure: agent spoke first' } : undefined,
+    agentTurns === 0 ? { text: 'The agent never speaks.', kind: 'structure: agent never spoke' } : undefined,
+    agentTurns > maxTurns ? { text: `The agent speaks ${agentTurns} times; at most ${maxTurns} turns are allowed.`, kind: 'structure: over the turn limit' } : undefined,
+  ].filter((problem) => problem !== undefined);
   return { turns, problems };
 };
 
@@ -72,47 +83,61 @@ export const imagineDialogueWithLlm = async (
 ): Promise<DialogueOutcome> => {
   const steps: StepRecord[] = [];
   const drafts: Turn[][] = [];
-  const ask = async <T>(step: StepRecord['step'], messages: Message[], schema: ZodType<T>) => {
-    const completion = await client.complete({ messages, schema: { name: step, schema }, temperature: options.temperature, seed: options.sample, purpose: step });
+  const criteria = critiqueCriteria(spec, success);
+  const schemas = { transcript: transcriptJsonSchema(spec), critique: critiqueJsonSchema(criteria.length) };
+  const ask = async <T>(step: StepRecord['step'], messages: Message[], schema: ZodType<T>, jsonSchema: Record<string, unknown>) => {
+    const completion = await client.complete({
+      messages,
+      schema: { name: step, schema, jsonSchema },
+      temperature: options.temperature,
+      seed: options.sample,
+      purpose: step,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
     return { completion, value: completion.value as T };
   };
   const fail = (step: StepRecord['step'], error: unknown): DialogueOutcome => {
     if (!unusable(error)) throw error;
-    const kind = error.truncated ? 'reply cut off at the token limit' : 'reply not usable (no valid JSON after a repair request)';
+    const kind = error.truncated ? 'reply cut off at the token limit' : 'reply not usable';
     return { kept: false, reason: `${step}: ${error.message}`, kind, step, raw: error.rawText, steps };
   };
 
   let turns: Turn[];
   try {
-    const { completion, value } = await ask('imagine', dialoguePrompt(spec, persona, success), transcriptSchema);
+    const { completion, value } = await ask('imagine', dialoguePrompt(spec, persona, success), transcriptSchema, schemas.transcript);
     steps.push(record('imagine', completion));
     turns = value.turns;
   } catch (error) {
     return fail('imagine', error);
   }
-  const criteria = critiqueCriteria(spec, success);
   for (let round = 0; ; round += 1) {
-    const checked = checkTranscript(turns, spec.maxTurns);
+    const checked = checkStructure(turns, spec.maxTurns);
     turns = checked.turns;
     let problems = checked.problems;
     if (problems.length === 0) {
       try {
-        const { completion, value } = await ask('critique', critiquePrompt(spec, persona, success, turns), critiqueSchema);
-        problems = value.checks.filter((check) => !check.pass).map((check) => `${criteria[check.criterion - 1] ?? `criterion ${check.criterion}`} — ${check.problem}`.trim());
-        steps.push(record('critique', completion, problems));
+        const { completion, value } = await ask('critique', critiquePrompt(spec, persona, success, turns), critiqueSchema, schemas.critique);
+        problems = value.checks
+          .filter((check) => !check.pass)
+          .map((check) => {
+            const known = check.criterion >= 1 && check.criterion <= criteria.length;
+            // Counted by the criterion's number: the model's own wording differs every time.
+            return { text: `${criteria[check.criterion - 1] ?? `criterion ${check.criterion}`} — ${check.problem}`.trim(), kind: `failed review: criterion ${known ? check.criterion : 'out of range'}` };
+          });
+        steps.push(record('critique', completion, problems.map((problem) => problem.text)));
       } catch (error) {
         return fail('critique', error);
       }
     }
     if (problems.length === 0) return { kept: true, turns, revisions: round, steps, drafts };
     if (round >= options.maxRevisions) {
-      const first = problems[0] ?? '';
-      const kind = `failed review: ${first.length > 70 ? `${first.slice(0, 70)}…` : first}`;
-      return { kept: false, reason: `failed review after ${round} revision(s): ${problems.join('; ')}`, kind, step: 'critique', steps };
+      const texts = problems.map((problem) => problem.text);
+      return { kept: false, reason: `failed review after ${round} revision(s): ${texts.join('; ')}`, kind: problems[0]?.kind ?? 'failed review', step: 'critique', steps };
     }
     drafts.push(turns);
     try {
-      const { completion, value } = await ask('revise', revisionPrompt(spec, persona, success, turns, problems), transcriptSchema);
+      const texts = problems.map((problem) => problem.text);
+      const { completion, value } = await ask('revise', revisionPrompt(spec, persona, success, turns, texts), transcriptSchema, schemas.transcript);
       steps.push(record('revise', completion));
       turns = value.turns;
     } catch (error) {

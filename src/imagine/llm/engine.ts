@@ -14,6 +14,7 @@ import { dialogueId, dialogueSchema } from '../../data/dialogue.ts';
 import type { Dialogue } from '../../data/dialogue.ts';
 import { appendJsonl, readJsonl, repairJsonl } from '../../data/jsonl.ts';
 import { ReverieError } from '../../errors.ts';
+import { LlmAbortedError } from '../../llm/errors.ts';
 import { formatModelRef } from '../../llm/model-ref.ts';
 import type { LlmClient, UsageTotals } from '../../llm/client.ts';
 import type { TaskSpec } from '../../task/spec.ts';
@@ -43,6 +44,11 @@ export type LlmImagineOptions = {
   /** Slots tried per requested dialogue before the run gives up (a model whose dialogues keep failing review). */
   maxSlotsPerDialogue: number;
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
+  /**
+   * Stops the run (SIGINT, SIGTERM): calls in flight are cancelled, no new slot starts, every
+   * dialogue already written stays, and the run ends with LlmAbortedError; a rerun resumes.
+   */
+  signal?: AbortSignal | undefined;
 };
 
 export const defaultLlmImagineOptions: Omit<LlmImagineOptions, 'count' | 'dir' | 'personas'> = {
@@ -107,6 +113,7 @@ export const imagineWithLlm = async (client: LlmClient, spec: TaskSpec, options:
     maxBatches: Math.ceil(options.personas / options.personaBatch) * 4,
     temperature: options.temperature,
     file: files.personas,
+    signal: options.signal,
   });
   const personas = personaStep.personas;
   if (personas.length === 0) {
@@ -130,7 +137,12 @@ export const imagineWithLlm = async (client: LlmClient, spec: TaskSpec, options:
     const rng = createRng(options.seed).fork(`llm-dialogue-${index}`);
     const persona = personas[index % personas.length] as (typeof personas)[number];
     const target = rng.chance(options.successRatio);
-    const outcome = await imagineDialogueWithLlm(client, spec, persona, target, { maxRevisions: options.maxRevisions, temperature: options.temperature, sample: options.seed * 1_000_003 + index });
+    const outcome = await imagineDialogueWithLlm(client, spec, persona, target, {
+      maxRevisions: options.maxRevisions,
+      temperature: options.temperature,
+      sample: options.seed * 1_000_003 + index,
+      signal: options.signal,
+    });
     if (!outcome.kept) {
       const row: Dropped = { id, index, step: outcome.step, reason: outcome.reason, kind: outcome.kind, ...(outcome.raw === undefined ? {} : { raw: outcome.raw }), persona: persona.id, target };
       await appendJsonl(files.dropped, [row]);
@@ -163,8 +175,11 @@ export const imagineWithLlm = async (client: LlmClient, spec: TaskSpec, options:
   };
   // Each worker claims the next unfinished slot while kept + in-flight dialogues fall short of the
   // count, so the run never makes more than asked; a dropped slot sends its worker round again.
+  // A failure that is not a bad reply (HTTP error, bad key, cancellation) stops new slots; the
+  // others finish or are cancelled, then the run fails with it.
+  let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (dialogues.length + inFlight < options.count) {
+    while (failure === undefined && options.signal?.aborted !== true && dialogues.length + inFlight < options.count) {
       while (next < maxSlots && done.has(dialogueId(spec.name, options.seed, next))) next += 1;
       if (next >= maxSlots) return;
       const index = next;
@@ -172,6 +187,8 @@ export const imagineWithLlm = async (client: LlmClient, spec: TaskSpec, options:
       inFlight += 1;
       try {
         await runSlot(index);
+      } catch (error) {
+        failure ??= { error };
       } finally {
         inFlight -= 1;
       }
@@ -179,6 +196,10 @@ export const imagineWithLlm = async (client: LlmClient, spec: TaskSpec, options:
   };
   await Promise.all(Array.from({ length: options.parallel }, worker));
   progress?.done(extras());
+  if (failure !== undefined) throw failure.error;
+  if (options.signal?.aborted === true) {
+    throw new LlmAbortedError(`imagination was cancelled with ${dialogues.length} of ${options.count} dialogues written`, { hint: 'Run the same command again to resume.' });
+  }
   if (dialogues.length < options.count) {
     throw new ImaginationStalledError(`only ${dialogues.length} of ${options.count} dialogues passed review after ${maxSlots} attempts; ${dropped.length} were dropped (see ${files.dropped})`, {
       hint: 'Read the reasons in dropped.jsonl; raise --max-revisions, or use a stronger model.',

@@ -11,6 +11,7 @@ import type { TaskSpec } from '../../task/spec.ts';
 import { createNearDuplicateFilter, diversityReport } from './diversity.ts';
 import type { DiversityReport } from './diversity.ts';
 import { imaginedPersonaSchema, personaBatchSchema, personaPrompt } from './prompts.ts';
+import { personaBatchJsonSchema } from './task-schemas.ts';
 import type { ImaginedPersona } from './prompts.ts';
 
 export const storedPersonaSchema = imaginedPersonaSchema.extend({ id: z.string().min(1) });
@@ -40,6 +41,8 @@ export type PersonaStepOptions = {
   seedBase?: number;
   /** Texts (see personaText) of personas the set must stay away from, e.g. those used in training. */
   exclude?: readonly string[];
+  /** Cancels the batch in flight (LlmAbortedError); batches already logged are kept. */
+  signal?: AbortSignal | undefined;
 };
 
 export type PersonaStepResult = {
@@ -93,10 +96,11 @@ export const imaginePersonas = async (client: LlmClient, spec: TaskSpec, options
     try {
       const completion = await client.complete({
         messages: personaPrompt(spec, { count: options.batchSize, batch, avoid }),
-        schema: { name: 'personas', schema: personaBatchSchema },
+        schema: { name: 'personas', schema: personaBatchSchema, jsonSchema: personaBatchJsonSchema(spec, options.batchSize) },
         temperature: options.temperature,
         seed: (options.seedBase ?? 0) + batch,
         purpose: 'persona',
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
       log.tokens = { input: completion.usage.inputTokens, output: completion.usage.outputTokens };
       for (const [index, candidate] of (completion.value?.personas ?? []).entries()) {
