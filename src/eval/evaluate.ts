@@ -217,7 +217,7 @@ export const evaluateAgents = async <P>(
 export const diagnoseEpisodes = <P>(task: Pick<TaskSimulator<P>, 'reviewGuesses'>, records: readonly EpisodeRecord<P>[]): Diagnostics =>
   diagnose(
     records.map(({ episode }) => episode.turns),
-    task.reviewGuesses === undefined ? undefined : (turns) => task.reviewGuesses?.(turns) ?? { guesses: 0, fitting: 0, repeated: 0 },
+    task.reviewGuesses?.bind(task),
   );
 
 /** One agent on a built-in task's held-out personas (see evaluateAgents). */

@@ -113,16 +113,15 @@ const stepConstants = (parameters: Parameters, batch: Batch, options: TrainOptio
     const candidateLayer = firstLayer(parameters, 'action', batch.candidates);
     const inputs = batch.values;
     if (inputs === undefined) return { stateLayer, candidateLayer, targets: undefined };
+    // MC regresses both Q and V on the return, so it needs no network pass here; ILQL's V follows
+    // the target Q and Q follows r + γV(s′).
+    if (options.algorithm === 'mc') return { stateLayer, candidateLayer, targets: { targetQ: tf.clone(inputs.returns), td: tf.clone(inputs.returns) } };
     const states = encodeStates(parameters, batch.states, stateLayer, batch.exchanges);
     const actions = { raw: inputs.takenRaw, hidden: linear(batch.taken, encodeActions(parameters, batch.candidates, candidateLayer).hidden) };
-    // MC regresses both Q and V on the return; ILQL's V follows the target Q and Q follows r + γV(s′).
-    const targets =
-      options.algorithm === 'mc'
-        ? { targetQ: tf.clone(inputs.returns), td: tf.clone(inputs.returns) }
-        : {
-            targetQ: tf.minimum(qPaired(parameters, 'target-q1', states, actions), qPaired(parameters, 'target-q2', states, actions)) as tf.Tensor1D,
-            td: tdTarget(inputs.reward, inputs.done, values(parameters, encodeStates(parameters, inputs.next, undefined, inputs.nextExchanges)), options.gamma),
-          };
+    const targets = {
+      targetQ: tf.minimum(qPaired(parameters, 'target-q1', states, actions), qPaired(parameters, 'target-q2', states, actions)) as tf.Tensor1D,
+      td: tdTarget(inputs.reward, inputs.done, values(parameters, encodeStates(parameters, inputs.next, undefined, inputs.nextExchanges)), options.gamma),
+    };
     return { stateLayer, candidateLayer, targets };
   });
 
