@@ -120,8 +120,27 @@ const comparisonFor = (attributes: readonly CatalogAttribute[], attribute: Catal
   return numeric.length === 1 || matches(attribute.asks, lower) ? comparisons[0] : undefined;
 };
 
+type Readable<I> = { items: readonly I[]; attributes: readonly CatalogAttribute[] };
+
+/**
+ * Readings already made, per catalog. Simulated users, the judge and the guess reviewer read every
+ * earlier agent turn again at each turn, and agents say the same few hundred utterances
+ * thousands of times: without this, reading was most of the time spent imagining a guessing
+ * task. A reading depends on the catalog and the text alone, and callers never change one.
+ */
+const readings = new WeakMap<object, Map<string, AgentReading<never>>>();
+
 /** Names end the reading: a text that names an item is a recommendation or a guess, not a question. */
-export const readAgentText = <I extends CatalogItem>(catalog: { items: readonly I[]; attributes: readonly CatalogAttribute[] }, text: string): AgentReading<I> => {
+export const readAgentText = <I extends CatalogItem>(catalog: Readable<I>, text: string): AgentReading<I> => {
+  const known = readings.get(catalog) ?? readings.set(catalog, new Map()).get(catalog);
+  const cached = known?.get(text) as AgentReading<I> | undefined;
+  if (cached !== undefined) return cached;
+  const reading = readFresh(catalog, text);
+  known?.set(text, reading as AgentReading<never>);
+  return reading;
+};
+
+const readFresh = <I extends CatalogItem>(catalog: Readable<I>, text: string): AgentReading<I> => {
   const lower = normalise(text);
   const named = itemMentions(catalog.items, lower).filter((mention) => !saidAsValue(catalog.attributes, mention, lower));
   if (named.length > 0) return { items: named.map(({ item }) => item), asked: [] };

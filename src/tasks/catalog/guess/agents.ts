@@ -41,6 +41,7 @@ export const guessText = (catalog: GuessingCatalog, rng: Rng, item: CatalogItem)
 
 export const guessingAgents = (catalog: GuessingCatalog): GuessingAgents => {
   const all = askables(catalog);
+  const position = new Map(catalog.items.map((item, at) => [item, at]));
   const openQuestions = catalog.attributes.flatMap((attribute) => attribute.questions);
   const guess = (rng: Rng, knowledge: Knowledge, anyItem = false): string =>
     guessText(catalog, rng, rng.pick(anyItem || knowledge.candidates.length === 0 ? catalog.items : knowledge.candidates));
@@ -51,7 +52,8 @@ export const guessingAgents = (catalog: GuessingCatalog): GuessingAgents => {
   const randomQuestion = (rng: Rng, knowledge: Knowledge): string => rng.pick(fresh(knowledge)).say(rng);
   /** The question that best halves the candidates; ties go to the first, so it is predictable. */
   const bestQuestion = (rng: Rng, knowledge: Knowledge): string => {
-    const ranked = fresh(knowledge).map((askable) => ({ askable, cost: splitCost(askable, knowledge.candidates) }));
+    const candidates = knowledge.candidates.map((item) => position.get(item) ?? -1);
+    const ranked = fresh(knowledge).map((askable) => ({ askable, cost: splitCost(askable, candidates) }));
     const best = ranked.reduce((a, b) => (b.cost < a.cost ? b : a));
     return best.askable.say(rng);
   };

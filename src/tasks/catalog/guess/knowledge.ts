@@ -44,60 +44,107 @@ const constraint = (catalog: GuessingCatalog, question: Question, sentence: stri
   return (item) => (named.length > 0 ? named : offered).some((value) => hasValue(item, attribute, value));
 };
 
-export const readKnowledge = (catalog: GuessingCatalog, turns: readonly Turn[]): Knowledge => {
-  const tests: ((item: CatalogItem) => boolean)[] = [];
-  const wrong = new Set<CatalogItem>();
-  const asked = new Set<string>();
-  let lastChance = false;
-  turns.forEach((turn, index) => {
-    if (turn.role !== 'agent') return;
-    const reading = readAgentText(catalog, turn.text);
-    for (const key of reading.asked.flatMap(questionKeys)) asked.add(key);
-    const reply = turns[index + 1];
-    if (reply?.role !== 'user') return;
-    const answer = normalise(reply.text);
-    lastChance = /\bone more try\b/.test(answer);
+/** What one exchange says: the questions it asked, the item it ruled out, the items it leaves. */
+type Exchange = { keys: string[]; wrong: CatalogItem | undefined; fitting: Set<CatalogItem> | undefined; lastChance: boolean };
+
+/**
+ * Exchanges already read, per catalog: guessers, the judge and the guess reviewer read the whole
+ * conversation again at every turn, and the same question and answer recur across thousands of
+ * dialogues. An exchange's meaning depends on the catalog and its two texts alone.
+ */
+const exchanges = new WeakMap<GuessingCatalog, Map<string, Exchange>>();
+
+const readExchange = (catalog: GuessingCatalog, said: string, reply: string | undefined): Exchange => {
+  const known = exchanges.get(catalog) ?? exchanges.set(catalog, new Map()).get(catalog);
+  const key = `${said}\u0000${reply ?? ''}`;
+  const cached = known?.get(key);
+  if (cached !== undefined) return cached;
+  const reading = readAgentText(catalog, said);
+  const exchange: Exchange = { keys: reading.asked.flatMap(questionKeys), wrong: undefined, fitting: undefined, lastChance: false };
+  if (reply !== undefined) {
+    const answer = normalise(reply);
+    exchange.lastChance = /\bone more try\b/.test(answer);
     const guessed = reading.items[0];
-    if (reading.items.length === 1 && guessed !== undefined && /^no\b/.test(answer)) wrong.add(guessed);
+    if (reading.items.length === 1 && guessed !== undefined && /^no\b/.test(answer)) exchange.wrong = guessed;
     const sentences = sentencesOf(answer);
-    reading.asked.slice(0, 2).forEach((question, at) => {
-      const test = constraint(catalog, question, sentences[at] ?? '');
-      if (test !== undefined) tests.push(test);
-    });
+    const tests = reading.asked.slice(0, 2).flatMap((question, at) => constraint(catalog, question, sentences[at] ?? '') ?? []);
+    if (tests.length > 0) exchange.fitting = new Set(catalog.items.filter((item) => tests.every((test) => test(item))));
+  }
+  known?.set(key, exchange);
+  return exchange;
+};
+
+export const readKnowledge = (catalog: GuessingCatalog, turns: readonly Turn[]): Knowledge => {
+  const read = turns.flatMap((turn, index) => {
+    if (turn.role !== 'agent') return [];
+    const reply = turns[index + 1];
+    return [{ answered: reply?.role === 'user', ...readExchange(catalog, turn.text, reply?.role === 'user' ? reply.text : undefined) }];
   });
-  const candidates = catalog.items.filter((item) => !wrong.has(item) && tests.every((test) => test(item)));
-  return { candidates, asked, lastChance };
+  const wrong = new Set(read.flatMap((exchange) => exchange.wrong ?? []));
+  const narrowing = read.flatMap((exchange) => exchange.fitting ?? []);
+  return {
+    candidates: catalog.items.filter((item) => !wrong.has(item) && narrowing.every((fitting) => fitting.has(item))),
+    asked: new Set(read.flatMap((exchange) => exchange.keys)),
+    // What the latest reply said: the user warns once, just before their last turn.
+    lastChance: read.filter((exchange) => exchange.answered).at(-1)?.lastChance ?? false,
+  };
 };
 
 /** A yes/no question an agent can ask: its key, what a yes means for an item, and how to say it. */
-export type Askable = { key: string; test: (item: CatalogItem) => boolean | undefined; say: (rng: Rng) => string };
+export type Askable = {
+  key: string;
+  test: (item: CatalogItem) => boolean | undefined;
+  say: (rng: Rng) => string;
+  /** `test` of every item in the catalog's order: 1 yes, 0 no, −1 unknown. */
+  answers: Int8Array;
+};
+
+/**
+ * Every item's answer, once (1 yes, 0 no, −1 unknown, in the catalog's item order): a guesser
+ * ranks every question against every candidate at every turn, and the answers never change.
+ */
+const answersOf = (catalog: GuessingCatalog, test: Askable['test']): Int8Array => Int8Array.from(catalog.items, (item) => {
+  const answer = test(item);
+  return answer === undefined ? -1 : Number(answer);
+});
+
+const askable = (catalog: GuessingCatalog, key: string, test: Askable['test'], say: Askable['say']): Askable => ({ key, test, say, answers: answersOf(catalog, test) });
 
 export const askables = (catalog: GuessingCatalog): Askable[] =>
   catalog.attributes.flatMap((attribute) => [
     ...attribute.values
       .filter((value) => askTemplates(attribute, value).length > 0)
-      .map((value) => ({
-        key: `${attribute.name}=${value.name}`,
-        test: (item: CatalogItem) => (knows(item, attribute.name) ? holds(attribute, item, value.name) : undefined),
-        say: (rng: Rng) => valueQuestion(choose(rng, askTemplates(attribute, value)), value),
-      })),
+      .map((value) =>
+        askable(
+          catalog,
+          `${attribute.name}=${value.name}`,
+          (item) => (knows(item, attribute.name) ? holds(attribute, item, value.name) : undefined),
+          (rng) => valueQuestion(choose(rng, askTemplates(attribute, value)), value),
+        ),
+      ),
     ...(attribute.compare.length === 0
       ? []
-      : attribute.thresholds.map((threshold) => ({
-          key: `${attribute.name}>${threshold}`,
-          test: (item: CatalogItem) => (item.numbers[attribute.name] === undefined ? undefined : (item.numbers[attribute.name] as number) > threshold),
-          say: (rng: Rng) => thresholdQuestion(choose(rng, attribute.compare), threshold),
-        }))),
+      : attribute.thresholds.map((threshold) =>
+          askable(
+            catalog,
+            `${attribute.name}>${threshold}`,
+            (item) => (item.numbers[attribute.name] === undefined ? undefined : (item.numbers[attribute.name] as number) > threshold),
+            (rng) => thresholdQuestion(choose(rng, attribute.compare), threshold),
+          ),
+        )),
   ]);
 
-/** How far a question is from halving the candidates: 0 is a perfect split, 1 tells nothing. */
-export const splitCost = (askable: Askable, candidates: readonly CatalogItem[]): number => {
+/**
+ * How far a question is from halving the candidates: 0 is a perfect split, 1 tells nothing.
+ * `candidates` are positions in the catalog's item list.
+ */
+export const splitCost = (askable: Askable, candidates: readonly number[]): number => {
   let yes = 0;
   let no = 0;
-  for (const item of candidates) {
-    const answer = askable.test(item);
-    if (answer === true) yes += 1;
-    else if (answer === false) no += 1;
+  for (const at of candidates) {
+    const answer = askable.answers[at];
+    if (answer === 1) yes += 1;
+    else if (answer === 0) no += 1;
   }
   return yes === 0 || no === 0 ? 1 : Math.abs(yes - no) / (yes + no);
 };
