@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { builtInTaskNames } from '../tasks/registry.ts';
-import { defaultDemoOptions, runDemo } from '../pipeline/demo.ts';
+import { defaultDemoOptions, defaultDialogues, runDemo } from '../pipeline/demo.ts';
+import { guessingDialogues } from '../pipeline/task-settings.ts';
 import { embedderKinds } from '../embed/create.ts';
 import type { EmbedderKind } from '../embed/embedder.ts';
 import { choice, nonNegativeNumber, numberList, positiveInteger } from './options.ts';
@@ -16,7 +17,7 @@ export const registerDemo = (program: Command): void => {
     .description('imagine dialogues, train BC, filtered BC, ILQL and MC, and compare every agent on held-out personas (offline)')
     .option('--task <name|file>', "built-in task, a catalog YAML file, or 'all' for every built-in task (each in its own folder under --out)", defaultDemoOptions.task)
     .option('--out <dir>', 'run folder for the dataset, checkpoints and report', 'runs/demo')
-    .option('-n, --dialogues <n>', 'imagined dialogues', positiveInteger('--dialogues'), defaultDemoOptions.dialogues)
+    .option('-n, --dialogues <n>', `imagined dialogues (default: ${guessingDialogues} for guessing tasks, ${defaultDialogues} otherwise)`, positiveInteger('--dialogues'))
     .option('--episodes <n>', 'test episodes per agent', positiveInteger('--episodes'), defaultDemoOptions.episodes)
     .option('--validation-episodes <n>', 'validation episodes per β when choosing β', positiveInteger('--validation-episodes'), defaultDemoOptions.validationEpisodes)
     .option('--steps <n>', 'training steps per algorithm', positiveInteger('--steps'), defaultDemoOptions.train.steps)
@@ -27,7 +28,7 @@ export const registerDemo = (program: Command): void => {
     .option('--encoder <kind>', `state encoder of every learner, ${embedderKinds.join(' or ')} (default: dialogue for guessing tasks, hashed otherwise)`, choice('--encoder', embedderKinds))
     .option('--input-dropout <x>', `share of state features dropped while training (default: 0 for guessing tasks, ${defaultDemoOptions.train.inputDropout} otherwise)`, nonNegativeNumber('--input-dropout'))
     .option('--prior <from>', `what the prior of ILQL and MC learns from, all or successes (default ${defaultDemoOptions.train.prior})`, choice('--prior', ['all', 'successes'] as const))
-    .action(async (flags: { task: string; out: string; dialogues: number; episodes: number; validationEpisodes: number; steps: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: EmbedderKind; inputDropout?: number; prior?: 'all' | 'successes' }) => {
+    .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes: number; steps: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: EmbedderKind; inputDropout?: number; prior?: 'all' | 'successes' }) => {
       const tasks = flags.task === 'all' ? builtInTaskNames() : [flags.task];
       for (const task of tasks) {
         const out = tasks.length > 1 ? join(flags.out, task) : flags.out;

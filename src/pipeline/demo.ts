@@ -34,7 +34,8 @@ import { datasetSummary } from './summary.ts';
 export type DemoOptions = {
   task: string;
   out: string;
-  dialogues: number;
+  /** Dialogues to imagine; default: the task's setting (see task-settings.ts), else `defaultDialogues`. */
+  dialogues?: number | undefined;
   seed: number;
   episodes: number;
   validationEpisodes: number;
@@ -51,9 +52,10 @@ export type DemoOptions = {
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
 };
 
+export const defaultDialogues = 5000;
+
 export const defaultDemoOptions: Omit<DemoOptions, 'out' | 'log'> = {
   task: 'travel',
-  dialogues: 5000,
   seed: 1,
   episodes: 500,
   validationEpisodes: 300,
@@ -117,7 +119,8 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
   const encoder = options.encoder ?? settings.encoder ?? 'hashed';
   const trainBase = { ...options.train, ...settings.train, ...options.trainGiven };
   const file = join(options.out, 'dialogues.jsonl');
-  const imagined = await imagineOffline(task, { count: options.dialogues, seed: options.seed, file, ...(options.progress ? { progress: options.progress } : {}) });
+  const dialogues = options.dialogues ?? settings.dialogues ?? defaultDialogues;
+  const imagined = await imagineOffline(task, { count: dialogues, seed: options.seed, file, ...(options.progress ? { progress: options.progress } : {}) });
   options.log(`imagined ${imagined.created} dialogues (${imagined.reused} reused) → ${file}`);
   options.log(datasetSummary(imagined.dialogues));
   const checkpoints = await trainOrReuse(task, imagined.dialogues, options, { base: trainBase, encoder });
@@ -153,9 +156,9 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
   await writeReport(options.out, {
     task: task.spec.name,
     results,
-    settings: { dialogues: options.dialogues, seed: options.seed, episodes: options.episodes, evalSeed: options.evalSeed, split: 'test', k: options.k, beta, mcBeta: betas.get('mc'), betas: options.betas, train: trainBase, dimension: options.dimension, encoder, seconds },
+    settings: { dialogues, seed: options.seed, episodes: options.episodes, evalSeed: options.evalSeed, split: 'test', k: options.k, beta, mcBeta: betas.get('mc'), betas: options.betas, train: trainBase, dimension: options.dimension, encoder, seconds },
     notes: [
-      `${options.dialogues} imagined dialogues (seed ${options.seed}); ${options.episodes} test episodes per agent (seed ${options.evalSeed}) on personas no training dialogue used.`,
+      `${dialogues} imagined dialogues (seed ${options.seed}); ${options.episodes} test episodes per agent (seed ${options.evalSeed}) on personas no training dialogue used.`,
       `ILQL and MC act on the top ${options.k} proposals of their prior with β = ${beta} and ${betas.get('mc') ?? 0}, chosen on ${options.validationEpisodes} validation episodes from ${options.betas.join(', ')}.`,
       `Wall time ${seconds.toFixed(0)} s.`,
     ],

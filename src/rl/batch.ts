@@ -15,6 +15,7 @@ import type { Transition } from '../data/transitions.ts';
 import type { Embedder, SparseVector } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
 import type { Rng } from '../util/rng.ts';
+import { beliefTargets } from './belief.ts';
 import { exchangeRows } from './exchange-rows.ts';
 import type { ExchangeRows } from './network.ts';
 import { dropSparse, sparseRows } from '../nn/sparse-layers.ts';
@@ -65,9 +66,11 @@ export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Emb
     actions: Int32Array.from(transitions, (transition) => libraryIndex.get(transition.action) ?? 0),
     reward: Float32Array.from(transitions, (transition) => transition.reward),
     done: Float32Array.from(transitions, (transition) => Number(transition.done)),
-    /** 1 where the transition's dialogue succeeded: the rows a prior learned from successes reads. */
-    successful: Float32Array.from(transitions, (transition) => Number(kept[transition.dialogue]?.success ?? false)),
+    /** The transitions of successful dialogues, the rows a prior learned from successes samples. */
+    successRows: Int32Array.from(transitions.flatMap((transition, row) => (kept[transition.dialogue]?.success === true ? [row] : []))),
     returns: returnsToGo(transitions, gamma),
+    /** The hidden persona of each transition's dialogue, as targets of the belief loss. */
+    belief: beliefTargets(transitions.map((transition) => kept[transition.dialogue]?.persona)),
   };
 };
 
@@ -87,21 +90,22 @@ export type ValueInputs = {
 };
 
 export type Batch = {
+  /** Which transitions the batch's rows are. */
+  rows: readonly number[];
   states: SparseRows;
   exchanges: ExchangeRows | undefined;
   candidates: SparseRows;
   /** One-hot [rows, candidates]: which candidate each row took. */
   taken: tf.Tensor2D;
   labels: Int32Array;
-  /** 1 where the row's dialogue succeeded. */
-  successful: Float32Array;
   values: ValueInputs | undefined;
 };
 
 export type BatchOptions = { batchSize: number; inputDropout: number; negatives: number; values: boolean };
 
-export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, dimension: number, rng: Rng): Batch => {
-  const rows = Array.from({ length: options.batchSize }, () => rng.int(0, data.actions.length - 1));
+/** `from`: the transitions to draw rows from (default all). */
+export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, dimension: number, rng: Rng, from?: Int32Array): Batch => {
+  const rows = Array.from({ length: options.batchSize }, () => (from === undefined ? rng.int(0, data.actions.length - 1) : (from[rng.int(0, from.length - 1)] ?? 0)));
   const candidateIds: number[] = [];
   const position = new Map<number, number>();
   const labels = Int32Array.from(rows, (row) => {
@@ -115,12 +119,12 @@ export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, di
   const pick = (ids: readonly number[]) => ids.map((id) => data.libraryRows[id] as SparseVector);
   const rowsOf = (vectors: readonly SparseVector[]) => sparseRows(vectors, dimension);
   const batch: Batch = {
+    rows,
     states: dropSparse(rowsOf(rows.map((row) => data.states[row] as SparseVector)), options.inputDropout, rng),
     exchanges: data.stateExchanges === undefined ? undefined : exchangeRows(rows.map((row) => data.stateExchanges?.[row] ?? []), dimension),
     candidates: rowsOf(pick(candidateIds)),
     taken: tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), candidateIds.length), 'float32') as tf.Tensor2D),
     labels,
-    successful: Float32Array.from(rows, (row) => data.successful[row] ?? 0),
     values: undefined,
   };
   if (!options.values) return batch;

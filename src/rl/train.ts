@@ -18,12 +18,14 @@ import { createProgress } from '../util/progress.ts';
 import { createRng } from '../util/rng.ts';
 import { initBackend } from '../nn/backend.ts';
 import { disposeBatch, prepareTransitions, sampleBatch } from './batch.ts';
-import type { Batch } from './batch.ts';
+import type { Batch, PreparedTransitions } from './batch.ts';
 import { createAdam } from '../nn/adam.ts';
 import { linear } from '../nn/linear.ts';
 import { conservativeLoss, crossEntropy, expectileLoss, squaredError, tdTarget } from './losses.ts';
 import { encodeActions, encodeStates, firstLayer, initialParameters, isTargetParameter, policyLogits, polyakUpdate, qPaired, qValues, values } from './network.ts';
-import type { Parameters } from './network.ts';
+import type { Encoded, Parameters } from './network.ts';
+import { beliefLoss, createBeliefHead } from './belief.ts';
+import type { BeliefHead } from './belief.ts';
 
 export type Algorithm = 'ilql' | 'mc' | 'bc' | 'fbc';
 
@@ -67,6 +69,11 @@ export type TrainOptions = {
    * apart by their scaling alone.
    */
   inputDropout: number;
+  /**
+   * Weight of the belief loss: the state encoder also learns to predict each dialogue's hidden
+   * persona (see belief.ts). 0 turns it off.
+   */
+  beliefWeight: number;
   seed: number;
 };
 
@@ -90,6 +97,7 @@ export const defaultTrainOptions: TrainOptions = {
   negatives: 8,
   inputDropout: 0.5,
   seed: 0,
+  beliefWeight: 0,
 };
 
 export type TrainedModel = {
@@ -128,14 +136,23 @@ const stepConstants = (parameters: Parameters, batch: Batch, options: TrainOptio
 type StepConstants = ReturnType<typeof stepConstants>;
 
 /** The losses of one batch; without value inputs, just the behaviour model's cross-entropy. */
-const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConstants, options: TrainOptions): Record<string, tf.Scalar> => {
+/**
+ * The prior's cross-entropy: on its own batch of successful rows when there is one (a prior
+ * learned from successes), else on the batch's rows.
+ */
+const priorLoss = (parameters: Parameters, batch: Batch, states: Encoded, candidates: Encoded, priorBatch: Batch | undefined): tf.Scalar =>
+  priorBatch === undefined
+    ? crossEntropy(policyLogits(parameters, states, candidates), batch.labels)
+    : crossEntropy(policyLogits(parameters, encodeStates(parameters, priorBatch.states, undefined, priorBatch.exchanges), encodeActions(parameters, priorBatch.candidates)), priorBatch.labels);
+
+const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConstants, options: TrainOptions, priorBatch?: Batch, belief?: BeliefContext): Record<string, tf.Scalar> => {
   const states = encodeStates(parameters, batch.states, constants.stateLayer, batch.exchanges);
   const candidates = encodeActions(parameters, batch.candidates, constants.candidateLayer);
   const targets = constants.targets;
-  const fromSuccesses = batch.values !== undefined && options.prior === 'successes';
-  const policy = crossEntropy(policyLogits(parameters, states, candidates), batch.labels, fromSuccesses ? batch.successful : undefined);
+  const policy = priorLoss(parameters, batch, states, candidates, priorBatch);
+  const auxiliary: Record<string, tf.Scalar> = belief === undefined ? {} : { belief: beliefLoss(belief.head, states.hidden, batch.rows, belief.targets) };
   const inputs = batch.values;
-  if (inputs === undefined || targets === undefined) return { policy };
+  if (inputs === undefined || targets === undefined) return { policy, ...auxiliary };
   const actions = { raw: inputs.takenRaw, hidden: linear(batch.taken, candidates.hidden) };
   const negatives = inputs.negatives === undefined ? undefined : encodeActions(parameters, inputs.negatives);
   const value = options.algorithm === 'mc' ? squaredError(values(parameters, states), targets.targetQ) : expectileLoss(tf.sub(targets.targetQ, values(parameters, states)), options.expectile);
@@ -148,14 +165,19 @@ const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConsta
     const alternatives = tf.concat([tf.reshape(q, [-1, 1]), qValues(parameters, head, states, negatives)], 1) as tf.Tensor2D;
     cql = tf.add(cql, conservativeLoss(q, alternatives));
   }
-  return negatives === undefined ? { td, value, policy } : { td, value, cql, policy };
+  return { td, value, ...(negatives === undefined ? {} : { cql }), policy, ...auxiliary } as Record<string, tf.Scalar>;
 };
+
+type BeliefContext = { head: BeliefHead; targets: PreparedTransitions['belief'] };
 
 /** Where training reports: a progress line on a stream, and/or a callback every step. */
 export type TrainHooks = {
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
-  /** Called after every step; `losses` is filled every 50 steps and on the last one. */
-  onStep?: (step: number, losses: Record<string, number> | undefined) => void;
+  /**
+   * Called after every step, and awaited; `losses` is filled every 50 steps and on the last one.
+   * `model` is the network as it stands, to act with between steps (a learning curve).
+   */
+  onStep?: (step: number, losses: Record<string, number> | undefined, model: { parameters: Parameters; library: readonly string[] }) => void | Promise<void>;
 };
 
 export class TrainOptionsError extends ReverieError {
@@ -181,27 +203,36 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
   const data = prepareTransitions(dialogues, embedder, options.algorithm === 'fbc' ? 'successes' : 'all', options.gamma);
   const rng = createRng(options.seed).fork(`train-${options.algorithm}`);
   const parameters = initialParameters({ inputDimension: embedder.dimension, hidden: options.hidden, exchanges: embedder.embedExchanges !== undefined }, rng.fork('init'));
-  const trainable = [...parameters].filter(([name]) => !isTargetParameter(name)).map(([, variable]) => variable);
+  const head = options.beliefWeight > 0 ? createBeliefHead(data.belief, options.hidden, rng.fork('belief')) : undefined;
+  const belief = head === undefined ? undefined : { head, targets: data.belief };
+  const trainable = [...[...parameters].filter(([name]) => !isTargetParameter(name)).map(([, variable]) => variable), ...(head === undefined ? [] : [head.w, head.b])];
   const optimizer = createAdam(trainable.map((variable) => ({ name: variable.name, variable })), { learningRate: options.learningRate });
   const policyOnly = !isValueAlgorithm(options.algorithm);
+  // A prior learned from successes draws its own batch of successful rows each step, as filtered
+  // BC does: weighting the shared batch instead leaves it a fifth of the rows where successes are
+  // rare, and it falls behind filtered BC as the data grows.
+  const priorFromSuccesses = !policyOnly && options.prior === 'successes' && data.successRows.length > 0;
   const history: TrainedModel['history'] = [];
   const progress = hooks.progress === undefined ? undefined : createProgress({ label: `train ${options.algorithm}`, total: options.steps, stream: hooks.progress });
   const batchRng = rng.fork('batches');
   for (let step = 1; step <= options.steps; step += 1) {
     const batch = sampleBatch(data, { ...options, negatives: options.cqlWeight > 0 ? options.negatives : 0, values: !policyOnly }, embedder.dimension, batchRng);
+    const priorBatch = priorFromSuccesses ? sampleBatch(data, { ...options, negatives: 0, values: false }, embedder.dimension, batchRng, data.successRows) : undefined;
     const constants = stepConstants(parameters, batch, options);
     let parts: Record<string, number> = {};
     const { value: cost, grads } = tf.variableGrads(() => {
-      const losses = batchLosses(parameters, batch, constants, options);
+      const losses = batchLosses(parameters, batch, constants, options, priorBatch, belief);
+      const auxiliary = losses.belief === undefined ? [] : [tf.mul(losses.belief, options.beliefWeight)];
       const total = policyOnly
-        ? (losses.policy as tf.Scalar)
-        : tf.addN([losses.td, losses.value, tf.mul(losses.policy as tf.Scalar, options.policyWeight), ...(losses.cql === undefined ? [] : [tf.mul(losses.cql, options.cqlWeight)])] as tf.Tensor[]);
+        ? tf.addN([losses.policy as tf.Scalar, ...auxiliary])
+        : tf.addN([losses.td, losses.value, tf.mul(losses.policy as tf.Scalar, options.policyWeight), ...(losses.cql === undefined ? [] : [tf.mul(losses.cql, options.cqlWeight)]), ...auxiliary] as tf.Tensor[]);
       if (step % 50 === 0 || step === options.steps) parts = Object.fromEntries(Object.entries(losses).map(([name, loss]) => [name, loss.dataSync()[0] ?? NaN]));
       return total as tf.Scalar;
     }, trainable);
     optimizer.apply(grads);
     tf.dispose([cost, ...Object.values(grads), constants.stateLayer, constants.candidateLayer, ...(constants.targets === undefined ? [] : [constants.targets.targetQ, constants.targets.td])]);
     disposeBatch(batch);
+    if (priorBatch !== undefined) disposeBatch(priorBatch);
     if (!policyOnly) polyakUpdate(parameters, options.polyak);
     if (Object.keys(parts).length > 0) {
       history.push({ step, losses: parts });
@@ -210,9 +241,10 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
       }
     }
     progress?.tick(1, Object.fromEntries(Object.entries(parts).map(([name, loss]) => [name, loss.toFixed(3)])));
-    hooks.onStep?.(step, Object.keys(parts).length > 0 ? parts : undefined);
+    await hooks.onStep?.(step, Object.keys(parts).length > 0 ? parts : undefined, { parameters, library: data.library });
   }
   progress?.done();
+  if (head !== undefined) tf.dispose([head.w, head.b]);
   const seconds = (performance.now() - started) / 1000;
   return {
     algorithm: options.algorithm,
