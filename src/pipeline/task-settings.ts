@@ -7,11 +7,11 @@
  * @example
  * const settings = taskSettings(task); // → { encoder: 'dialogue', train: { inputDropout: 0 } } for a guessing task
  */
-import type { EmbedderKind } from '../embed/embedder.ts';
+import type { OfflineEmbedderKind } from '../embed/embedder.ts';
 import type { TrainOptions } from '../rl/train.ts';
 import type { TaskSimulator } from '../task/types.ts';
 
-export type TaskSettings = { encoder?: EmbedderKind; dialogues?: number; train?: Partial<Omit<TrainOptions, 'algorithm' | 'seed'>> };
+export type TaskSettings = { encoder?: OfflineEmbedderKind; dialogues?: number; train?: Partial<Omit<TrainOptions, 'algorithm' | 'seed'>> };
 
 /** Guessing tasks are the ones that review guesses against the answers (see tasks/catalog/guess). */
 export const taskSettings = (task: Pick<TaskSimulator<unknown>, 'reviewGuesses'>): TaskSettings =>
