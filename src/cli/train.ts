@@ -4,7 +4,7 @@
  * instead (see src/token), resumable from its last save in the same --out folder.
  */
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { defaultEmbeddingsCacheDir } from '../agent/checkpoint-embedder.ts';
 import type { EncoderChoice } from '../embed/encoder-choice.ts';
 import { createEmbeddingClient } from '../llm/embeddings.ts';
@@ -149,11 +149,13 @@ export const registerTrain = (program: Command): void => {
     .option('--hidden <n>', 'utterance level: hidden width of every network', positiveInteger('--hidden'), d.hidden)
     .option('--input-dropout <x>', 'utterance level: share of input features dropped while training', nonNegativeNumber('--input-dropout'), d.inputDropout)
     .option('--dimension <n>', 'utterance level: hashed embedding dimension (hashed and dialogue encoders)', positiveInteger('--dimension'), 1024)
-    .option(
-      '--encoder <spec>',
-      'utterance level: state encoder, hashed, dialogue (reads each exchange apart: which answer went with which question) or embeddings:PROVIDER:MODEL (vectors of each utterance from an OpenAI-compatible /v1/embeddings server, e.g. embeddings:ollama:nomic-embed-text)',
-      encoderChoice,
-      { kind: 'hashed' },
+    .addOption(
+      new Option(
+        '--encoder <spec>',
+        'utterance level: state encoder, hashed, dialogue (reads each exchange apart: which answer went with which question) or embeddings:PROVIDER:MODEL (vectors of each utterance from an OpenAI-compatible /v1/embeddings server, e.g. embeddings:ollama:nomic-embed-text)',
+      )
+        .argParser(encoderChoice)
+        .default({ kind: 'hashed' }, 'hashed'),
     )
     .option('--prior <from>', 'utterance level, ilql and mc: what the prior that proposes candidates learns from, all (the behaviour policy) or successes (filtered BC)', choice('--prior', ['all', 'successes'] as const), d.prior)
     .option('--layers <n>', 'token level: transformer layers', positiveInteger('--layers'), t.model.layers)
