@@ -37,6 +37,10 @@ export type { LoadedCheckpoint } from './rl/checkpoint.ts';
 export { createEmbedder, embedderKinds } from './embed/create.ts';
 export { createHashedEmbedder } from './embed/hashed.ts';
 export type { EmbedderConfig, EmbedderKind } from './embed/embedder.ts';
+export { EmbeddingNotPreparedError, EmbeddingSizeError, openEmbeddingsEmbedder, utterancesOf } from './embed/embeddings.ts';
+export type { EmbeddingsEmbedder, OpenEmbeddingsOptions } from './embed/embeddings.ts';
+export { parseEncoderChoice } from './embed/encoder-choice.ts';
+export type { EncoderChoice } from './embed/encoder-choice.ts';
 export { defaultTokenTrainOptions, tokenAlgorithms, tokenTrainOptions } from './token/train-options.ts';
 export { trainTokenModel } from './token/trainer.ts';
 
@@ -45,7 +49,9 @@ export { behaviourMixture, buildAgent, createAgentFactory } from './agent/build.
 export type { BuildContext, BuiltAgent } from './agent/build.ts';
 export { agentMeanings, AgentSpecError, parseAgentSpec } from './agent/spec.ts';
 export type { ActingOptions, AgentSpec } from './agent/spec.ts';
-export { checkpointAgentFactory, createCheckpointAgent } from './agent/checkpoint-agent.ts';
+export { checkpointAgentFactory, createCheckpointAgent, EmbedderMismatchError } from './agent/checkpoint-agent.ts';
+export { checkpointEmbedder } from './agent/checkpoint-embedder.ts';
+export type { EmbeddingsAccess } from './agent/checkpoint-embedder.ts';
 export { createPromptedAgent, EmptyReplyError } from './agent/prompted.ts';
 
 // Episodes and evaluation.
@@ -75,6 +81,8 @@ export { toServedAgent } from './serve/agents.ts';
 // LLMs: OpenAI, Anthropic and any OpenAI-compatible server.
 export { createLlmClient } from './llm/client.ts';
 export type { LlmClient, LlmClientOptions } from './llm/client.ts';
+export { createEmbeddingClient } from './llm/embeddings.ts';
+export type { EmbeddingClient, EmbeddingClientOptions } from './llm/embeddings.ts';
 export { parseModelRef } from './llm/model-ref.ts';
 
 // Utilities and errors.

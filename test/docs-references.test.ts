@@ -30,7 +30,7 @@ for (const file of cliFiles) {
   const source = readFileSync(join(root, 'src', 'cli', file), 'utf8');
   for (const match of source.matchAll(/\.command\('([a-z-]+)'\)/g)) commands.set(match[1] as string, new Set());
 }
-const sharedFlags = ['agent-options.ts', 'llm-config.ts']
+const sharedFlags = ['agent-options.ts', 'llm-config.ts', 'embeddings-options.ts']
   .filter((file) => cliFiles.includes(file))
   .flatMap((file) => [...readFileSync(join(root, 'src', 'cli', file), 'utf8').matchAll(/'(?:-[a-z], )?(--[a-z][a-z-]*)/g)].map((match) => match[1] as string));
 for (const [command, flags] of commands) {

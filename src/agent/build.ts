@@ -4,7 +4,8 @@
  * `naive` and `oracle` are the task's scripted agents; with one, `prompted`, `naive` and
  * `oracle` are that LLM prompted (prompted.ts). `NAME=DIR` loads a checkpoint: a token-level one
  * (a folder with reverie.json) writes its replies itself; an utterance-level one chooses among
- * the LLM's proposals when an LLM is given for them, and among the data's utterances otherwise.
+ * the LLM's proposals when an LLM is given for them, and among the data's utterances otherwise;
+ * one trained with the `embeddings` encoder calls its embedding model (checkpoint-embedder.ts).
  *
  * @example
  * const built = await buildAgent(parseAgentSpec('ilql=runs/demo/checkpoints/ilql'), { spec: task.spec, simulator: task, k: 16, beta: 4 });
@@ -17,6 +18,8 @@ import type { TaskSpec } from '../task/spec.ts';
 import type { AgentFactory, TaskSimulator } from '../task/types.ts';
 import { isTokenCheckpoint } from '../token/checkpoint.ts';
 import { createCheckpointAgent, resolveActing } from './checkpoint-agent.ts';
+import { checkpointEmbedder } from './checkpoint-embedder.ts';
+import type { EmbeddingsAccess } from './checkpoint-embedder.ts';
 import type { PromptPersona, PromptedKind } from './prompt.ts';
 import { createPromptedAgent } from './prompted.ts';
 import { createLlmProposer } from './proposals.ts';
@@ -39,6 +42,8 @@ export type BuildContext = {
   temperature?: number | undefined;
   /** BC / filtered BC also report their top k (for --show-candidates and the web page). */
   reportCandidates?: boolean;
+  /** How a checkpoint trained with the `embeddings` encoder reaches its model, and the encoder asked for (checked against every checkpoint). */
+  embeddings?: EmbeddingsAccess | undefined;
 };
 
 export type BuiltAgent = {
@@ -78,6 +83,7 @@ const buildCheckpointAgent = async (choice: AgentSpec & { checkpoint: string }, 
     return fixed({ name: choice.name, factory: loaded.factory, needsPersona: false, description: loaded.description, dispose: loaded.dispose });
   }
   const checkpoint = await loadCheckpoint(choice.checkpoint, { task: spec.name });
+  const embedder = await checkpointEmbedder(checkpoint.config.embedder, checkpoint.library, context.embeddings ?? {}, choice.checkpoint);
   const { k, beta } = resolveActing(checkpoint, context);
   const proposer = context.proposals === 'data' ? undefined : llm;
   const propose = proposer === undefined ? undefined : createLlmProposer({ llm: proposer, spec, k, ...(context.temperature === undefined ? {} : { temperature: context.temperature }) });
@@ -86,6 +92,7 @@ const buildCheckpointAgent = async (choice: AgentSpec & { checkpoint: string }, 
     k,
     beta,
     where: choice.checkpoint,
+    embedder,
     ...(propose === undefined ? {} : { propose }),
     ...(context.reportCandidates === undefined ? {} : { reportCandidates: context.reportCandidates }),
   });

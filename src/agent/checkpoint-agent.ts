@@ -1,6 +1,6 @@
 /**
  * An agent from a loaded checkpoint: ILQL chooses by advantage, BC and filtered BC follow π_β.
- * The checkpoint's config names the embedder it was trained with (kind, version, dimension);
+ * The checkpoint's config names the embedder it was trained with (kind, version, dimension, model);
  * acting with any other embedder would feed the networks features they never saw, so it is
  * refused here rather than producing quiet nonsense.
  *
@@ -8,7 +8,7 @@
  * const agent = createCheckpointAgent(await loadCheckpoint(dir), { name: 'ilql', k: 16, beta: 4 });
  * const factory = checkpointAgentFactory('ilql', await loadCheckpoint(dir), { k: 16, beta: 4 }); // for evaluateAgent
  */
-import { createEmbedder } from '../embed/create.ts';
+import { createEmbedder, describeEmbedder, sameEmbedder } from '../embed/create.ts';
 import type { Embedder, EmbedderConfig } from '../embed/embedder.ts';
 import { ReverieError } from '../errors.ts';
 import type { LoadedCheckpoint } from '../rl/checkpoint.ts';
@@ -20,11 +20,11 @@ import type { Proposer } from './value-agent.ts';
 export class EmbedderMismatchError extends ReverieError {
   override readonly name = 'EmbedderMismatchError';
   readonly trained: EmbedderConfig;
-  readonly given: EmbedderConfig;
+  /** The embedder given, or the description of the encoder asked for (`--encoder`). */
+  readonly given: EmbedderConfig | string;
 
-  constructor(trained: EmbedderConfig, given: EmbedderConfig, where: string) {
-    const describe = (config: EmbedderConfig) => `${config.kind} v${config.version}, dimension ${config.dimension}`;
-    super(`${where}: trained with the ${describe(trained)} embedder, asked to act with ${describe(given)}`, {
+  constructor(trained: EmbedderConfig, given: EmbedderConfig | string, where: string) {
+    super(`${where}: trained with the ${describeEmbedder(trained)} embedder, asked to act with ${typeof given === 'string' ? given : describeEmbedder(given)}`, {
       hint: 'Act with the embedder the checkpoint was trained with (leave the embedder out to use it), or train again with the other one.',
     });
     this.trained = trained;
@@ -34,7 +34,7 @@ export class EmbedderMismatchError extends ReverieError {
 
 /** Throws EmbedderMismatchError unless `given` is the embedder the checkpoint was trained with. */
 export const checkEmbedder = (trained: EmbedderConfig, given: EmbedderConfig, where: string): void => {
-  if (trained.kind !== given.kind || trained.version !== given.version || trained.dimension !== given.dimension) {
+  if (!sameEmbedder(trained, given)) {
     throw new EmbedderMismatchError(trained, given, where);
   }
 };
@@ -54,7 +54,7 @@ export type CheckpointAgentOptions = {
   k?: number | undefined;
   /** Default: the checkpoint's acting.json, else 4. */
   beta?: number | undefined;
-  /** Default: the embedder the checkpoint names. */
+  /** Default: the embedder the checkpoint names (an `embeddings` one must be given: see checkpoint-embedder.ts). */
   embedder?: Embedder;
   propose?: Proposer;
   reportCandidates?: boolean;

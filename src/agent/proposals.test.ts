@@ -6,6 +6,7 @@ import type { ScriptedServer } from '../../test/support/scripted-llm-server.ts';
 import type { Dialogue } from '../data/dialogue.ts';
 import { createHashedEmbedder } from '../embed/hashed.ts';
 import { createLlmClient } from '../llm/client.ts';
+import { LlmAbortedError } from '../llm/errors.ts';
 import type { LlmClient } from '../llm/client.ts';
 import { parseModelRef } from '../llm/model-ref.ts';
 import { initBackend } from '../nn/backend.ts';
@@ -131,6 +132,22 @@ describe('ILQL choosing among LLM proposals', () => {
     const step = await bc.act(opening('red'));
     expect(step.candidates?.[0]?.q).toBeUndefined();
     expect(step.candidates?.[0]?.score).toBe(step.candidates?.[0]?.prior);
+  });
+
+  it('cancels the proposal requests in flight when the caller’s signal fires (a served client hanging up)', async () => {
+    const hanging = await startScriptedServer(() => ({ hang: true }));
+    try {
+      const client = createLlmClient({ model: parseModelRef('openai-compatible:scripted', { baseURL: hanging.baseURL }), env: {}, maxRetries: 0 });
+      const agent = createCheckpointAgent(checkpoint, { name: 'ilql', k: 2, beta: 1, propose: createLlmProposer({ llm: client, spec, k: 2 }) });
+      const controller = new AbortController();
+      const pending = agent.act(opening('red'), { signal: controller.signal }).catch((error: unknown) => error);
+      while (hanging.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      controller.abort();
+      expect(await pending).toBeInstanceOf(LlmAbortedError);
+      while (hanging.requests.some((request) => request.cancelledAt === undefined)) await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      await hanging.close();
+    }
   });
 
   it('refuses proposals that are all blank with a typed error', async () => {

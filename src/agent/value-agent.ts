@@ -7,7 +7,8 @@
  *
  * π_β(a|s) ∝ exp(e_s·W·e_a) is bilinear over embeddings, so any text can be scored, not only the
  * library's: a proposal is embedded and encoded like a library utterance. Its prior is normalised
- * over the step's candidates, as the library's top k is.
+ * over the step's candidates, as the library's top k is. An encoder with a model (`embeddings`)
+ * fetches the vectors of the conversation and of the proposals before they are scored.
  *
  * @example
  * const agent = createValueAgent(model, embedder, { name: 'ilql', policy: 'advantage', k: 16, beta: 4 });
@@ -20,10 +21,10 @@ import { encodeActions, encodeStates, policyLogits, qValues, values } from '../r
 import type { Encoded, Parameters } from '../rl/network.ts';
 import { exchangeRows } from '../rl/exchange-rows.ts';
 import { selectRows, sparseRows } from '../nn/sparse-layers.ts';
-import type { Agent, AgentStep, AgentStepCandidate, Turn } from '../task/types.ts';
+import type { ActOptions, Agent, AgentStep, AgentStepCandidate, Turn } from '../task/types.ts';
 
-/** Candidate replies for a conversation, e.g. k samples from an LLM. */
-export type Proposer = (turns: readonly Turn[]) => Promise<readonly string[]>;
+/** Candidate replies for a conversation, e.g. k samples from an LLM; `signal` cancels the requests. */
+export type Proposer = (turns: readonly Turn[], options?: { signal?: AbortSignal | undefined }) => Promise<readonly string[]>;
 
 export type ValueAgentOptions = {
   name: string;
@@ -120,8 +121,11 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
     return rank(result.indices.map((index) => model.library[index] ?? ''), result.scored, 'library');
   };
 
-  const fromProposals = async (turns: readonly Turn[], propose: Proposer): Promise<AgentStep> => {
-    const proposed = distinct(await propose(turns));
+  /** Fetches what an encoder with a model lacks (the conversation, the candidates) before scoring synchronously. */
+  const prepare = async (texts: readonly string[], signal: AbortSignal | undefined): Promise<void> => embedder.prepare?.(texts, { signal });
+
+  const fromProposals = async (turns: readonly Turn[], propose: Proposer, signal: AbortSignal | undefined): Promise<AgentStep> => {
+    const proposed = distinct(await propose(turns, { signal }));
     const said = avoidRepeats ? saidBefore(turns) : new Set<string>();
     const fresh = proposed.filter((text) => !said.has(text));
     // When every proposal repeats the conversation, saying something is better than saying nothing.
@@ -129,6 +133,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
     if (texts.length === 0) {
       throw new ProposalError(`${options.name}: the proposer offered no usable reply (all empty)`, { hint: 'Check the model the proposals come from; it answered with blank text.' });
     }
+    await prepare([...turns.map((turn) => turn.text), ...texts], signal);
     const scored = tf.tidy(() => {
       const state = encodeState(turns);
       const proposals = encodeActions(model.parameters, sparseRows(texts.map((text) => embedder.embedAction(text)), embedder.dimension));
@@ -140,6 +145,10 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
   return {
     name: options.name,
     dispose: () => library.hidden.dispose(),
-    act: async (turns: readonly Turn[]) => (options.propose === undefined ? fromLibrary(turns) : fromProposals(turns, options.propose)),
+    act: async (turns: readonly Turn[], act?: ActOptions) => {
+      if (options.propose !== undefined) return fromProposals(turns, options.propose, act?.signal);
+      await prepare(turns.map((turn) => turn.text), act?.signal);
+      return fromLibrary(turns);
+    },
   };
 };

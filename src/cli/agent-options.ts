@@ -1,6 +1,6 @@
 /**
  * Flags shared by the commands that talk with one agent (`chat`, `serve`): the task, the LLM
- * for prompted agents and for ILQL's proposals, and ILQL's k and β.
+ * for prompted agents and for ILQL's proposals, ILQL's k and β, and the embeddings encoder's server.
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -10,10 +10,12 @@ import type { LlmClient } from '../llm/client.ts';
 import { hasSimulator, loadBuiltInTask, resolveTaskSpec } from '../tasks/registry.ts';
 import type { TaskSpec } from '../task/spec.ts';
 import type { TaskSimulator } from '../task/types.ts';
+import { addActingEncoderOptions } from './embeddings-options.ts';
+import type { EmbeddingsFlags } from './embeddings-options.ts';
 import { loadLlmConfig, resolveLlmSettings } from './llm-config.ts';
 import { integer, nonNegativeNumber, positiveInteger } from './options.ts';
 
-export type AgentFlags = {
+export type AgentFlags = EmbeddingsFlags & {
   task: string;
   model?: string;
   baseUrl?: string;
@@ -27,7 +29,7 @@ export type AgentFlags = {
 };
 
 export const addAgentOptions = (command: Command): Command =>
-  command
+  addActingEncoderOptions(command)
     .option('--task <name|file>', 'built-in task name, or a task spec YAML file (prompted and checkpoint agents)', 'travel')
     .option('--model <provider:model>', 'LLM for the prompted agent, and for proposals a checkpoint agent chooses among (without it, a checkpoint agent chooses among the data’s utterances)')
     .option('--base-url <url>', 'base URL of an OpenAI-compatible server')

@@ -15,6 +15,7 @@ import { ReverieError } from '../errors.ts';
 import { samplePersonaIn } from '../sim/personas.ts';
 import { createRng } from '../util/rng.ts';
 import { addAgentOptions, llmFromFlags, loadTaskContext } from './agent-options.ts';
+import { embeddingsAccess } from './embeddings-options.ts';
 import type { AgentFlags } from './agent-options.ts';
 import { integer } from './options.ts';
 
@@ -65,7 +66,7 @@ export const registerChat = (program: Command): void => {
       const { spec, simulator } = await loadTaskContext(flags.task);
       const llm = await llmFromFlags(flags);
       const choice = parseAgentSpec(flags.agent);
-      const built = await buildAgent(choice, { spec, simulator, llm: llm?.llm, k: flags.k, beta: flags.beta, temperature: llm?.temperature, reportCandidates: flags.showCandidates === true });
+      const built = await buildAgent(choice, { spec, simulator, llm: llm?.llm, k: flags.k, beta: flags.beta, temperature: llm?.temperature, reportCandidates: flags.showCandidates === true, embeddings: embeddingsAccess(flags) });
       const selfPlay = flags.persona !== undefined;
       const needsPersona = selfPlay || flags.judge === true || built.needsPersona;
       if (needsPersona && simulator === undefined) {

@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import { builtInTaskNames } from '../tasks/registry.ts';
 import { defaultDemoOptions, defaultDialogues, runDemo } from '../pipeline/demo.ts';
 import { guessingDialogues } from '../pipeline/task-settings.ts';
-import { embedderKinds } from '../embed/create.ts';
-import type { EmbedderKind } from '../embed/embedder.ts';
+import { offlineEmbedderKinds } from '../embed/create.ts';
+import type { OfflineEmbedderKind } from '../embed/embedder.ts';
 import { choice, nonNegativeNumber, numberList, positiveInteger } from './options.ts';
 
 export const registerDemo = (program: Command): void => {
@@ -25,10 +25,10 @@ export const registerDemo = (program: Command): void => {
     .option('--eval-seed <n>', 'seed of the evaluation personas', positiveInteger('--eval-seed'), defaultDemoOptions.evalSeed)
     .option('--k <n>', 'proposals ILQL chooses among', positiveInteger('--k'), defaultDemoOptions.k)
     .option('--betas <list>', 'β values tried on validation personas', numberList('--betas'), defaultDemoOptions.betas)
-    .option('--encoder <kind>', `state encoder of every learner, ${embedderKinds.join(' or ')} (default: dialogue for guessing tasks, hashed otherwise)`, choice('--encoder', embedderKinds))
+    .option('--encoder <kind>', `state encoder of every learner, ${offlineEmbedderKinds.join(' or ')} (default: dialogue for guessing tasks, hashed otherwise)`, choice('--encoder', offlineEmbedderKinds))
     .option('--input-dropout <x>', `share of state features dropped while training (default: 0 for guessing tasks, ${defaultDemoOptions.train.inputDropout} otherwise)`, nonNegativeNumber('--input-dropout'))
     .option('--prior <from>', `what the prior of ILQL and MC learns from, all or successes (default ${defaultDemoOptions.train.prior})`, choice('--prior', ['all', 'successes'] as const))
-    .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes: number; steps: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: EmbedderKind; inputDropout?: number; prior?: 'all' | 'successes' }) => {
+    .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes: number; steps: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: OfflineEmbedderKind; inputDropout?: number; prior?: 'all' | 'successes' }) => {
       const tasks = flags.task === 'all' ? builtInTaskNames() : [flags.task];
       for (const task of tasks) {
         const out = tasks.length > 1 ? join(flags.out, task) : flags.out;

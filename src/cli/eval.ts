@@ -13,6 +13,8 @@ import { parseModelRef } from '../llm/model-ref.ts';
 import { defaultEpisodes, runEvaluation } from '../eval/run.ts';
 import type { PersonaSplit } from '../sim/personas.ts';
 import { onInterrupt } from './interrupt.ts';
+import { addActingEncoderOptions, embeddingsAccess } from './embeddings-options.ts';
+import type { EmbeddingsFlags } from './embeddings-options.ts';
 import { addLlmOptions, llmSettingsFromFlags } from './llm-config.ts';
 import type { LlmFlags } from './llm-config.ts';
 import { collect, integer, nonNegativeNumber, positiveInteger } from './options.ts';
@@ -22,7 +24,7 @@ const split = (value: string): PersonaSplit => {
   throw new InvalidArgumentError(`--split must be test or validation (training personas are never used for evaluation), got "${value}"`);
 };
 
-type EvalFlags = LlmFlags & {
+type EvalFlags = LlmFlags & EmbeddingsFlags & {
   task: string;
   agent: string[];
   episodes?: number;
@@ -52,6 +54,7 @@ export const registerEval = (program: Command): void => {
     .option('--k <n>', 'proposals an ILQL agent chooses among (default: as chosen for the checkpoint in its acting.json, else 16)', positiveInteger('--k'))
     .option('--beta <x>', 'ILQL β, the weight of the advantage against the behaviour prior (default: as chosen for the checkpoint, else 4)', nonNegativeNumber('--beta'))
     .option('--out <dir>', 'folder for report.md, report.html, results.json and transcripts', 'runs/eval');
+  addActingEncoderOptions(command);
   addLlmOptions(command, 'evaluate with an LLM as user simulator and judge', 'temperature of the simulated user and LLM agents (default 1; the judge uses 0)')
     .option('--personas <file>', 'with --model: held-out personas to use (personas.jsonl or dialogues.jsonl, or one {summary, hidden, voice} a line) instead of sampling them')
     .option('--exclude-personas <file>', 'with --model: personas used in training (their personas.jsonl or dialogues.jsonl); no evaluation persona may nearly repeat one (repeatable)', collect, [])
@@ -93,6 +96,7 @@ export const registerEval = (program: Command): void => {
         ...(flags.personas === undefined ? {} : { personasFile: flags.personas }),
         excludePersonas: flags.excludePersonas,
         parallel: flags.parallel,
+        embeddings: embeddingsAccess(flags, interrupt.signal),
         progress: process.stderr,
         log: (line) => process.stderr.write(`${line}\n`),
       }).finally(() => interrupt.dispose());

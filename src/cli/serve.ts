@@ -11,6 +11,7 @@ import { toServedAgent } from '../serve/agents.ts';
 import { loadDialogues } from '../serve/dialogues.ts';
 import { startServe } from '../serve/server.ts';
 import { addAgentOptions, llmFromFlags, loadTaskContext } from './agent-options.ts';
+import { embeddingsAccess } from './embeddings-options.ts';
 import type { AgentFlags } from './agent-options.ts';
 import { collect, integer, positiveInteger } from './options.ts';
 
@@ -37,7 +38,7 @@ export const registerServe = (program: Command): void => {
       const built: BuiltAgent[] = [];
       try {
         for (const text of flags.agent) {
-          const agent = await buildAgent(parseAgentSpec(text), { ...context, llm: llm?.llm, k: flags.k, beta: flags.beta, temperature: llm?.temperature, reportCandidates: true });
+          const agent = await buildAgent(parseAgentSpec(text), { ...context, llm: llm?.llm, k: flags.k, beta: flags.beta, temperature: llm?.temperature, reportCandidates: true, embeddings: embeddingsAccess(flags) });
           built.push(agent);
           if (agent.needsPersona) throw new ReverieError(`agent "${agent.name}" reads a hidden persona, which a served conversation does not have`, { hint: 'Serve naive, prompted or a checkpoint agent.' });
           if (built.filter((other) => other.name === agent.name).length > 1) throw new ReverieError(`two agents are named "${agent.name}"`, { hint: 'Give each checkpoint its own NAME= (it is the model id).' });

@@ -4,9 +4,12 @@
  * instead (see src/token), resumable from its last save in the same --out folder.
  */
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
-import { embedderKinds } from '../embed/create.ts';
-import type { EmbedderKind } from '../embed/embedder.ts';
+import { InvalidArgumentError, Option } from 'commander';
+import { defaultEmbeddingsCacheDir } from '../agent/checkpoint-embedder.ts';
+import type { EncoderChoice } from '../embed/encoder-choice.ts';
+import { createEmbeddingClient } from '../llm/embeddings.ts';
+import type { EmbeddingClient } from '../llm/embeddings.ts';
+import { parseModelRef } from '../llm/model-ref.ts';
 import { readDataset, trainCheckpoint } from '../pipeline/train-checkpoint.ts';
 import { defaultTrainOptions } from '../rl/train.ts';
 import type { Algorithm, TrainOptions } from '../rl/train.ts';
@@ -14,6 +17,8 @@ import { disposeTokenModel } from '../token/model.ts';
 import { defaultTokenTrainOptions, tokenAlgorithms, tokenTrainOptions } from '../token/train-options.ts';
 import type { TokenAlgorithm } from '../token/train-options.ts';
 import { trainTokenModel } from '../token/trainer.ts';
+import { addEmbeddingsServerOptions, encoderChoice } from './embeddings-options.ts';
+import { onInterrupt } from './interrupt.ts';
 import { choice, integer, nonNegativeNumber, positiveInteger } from './options.ts';
 
 const algorithms = ['ilql', 'mc', 'bc', 'fbc', ...tokenAlgorithms] as const;
@@ -38,7 +43,9 @@ type TrainFlags = {
   expectile?: number;
   gamma?: number;
   dimension: number;
-  encoder: EmbedderKind;
+  encoder: EncoderChoice;
+  embeddingsBaseUrl?: string;
+  embeddingsCacheDir?: string;
   prior: TrainOptions['prior'];
   seed?: number;
   layers: number;
@@ -52,8 +59,20 @@ type TrainFlags = {
   sharedTrunk?: boolean;
 };
 
+/** The client of an `embeddings:MODEL` encoder; its API key comes from the environment. */
+const embeddingClientOf = (flags: TrainFlags): EmbeddingClient | undefined =>
+  flags.encoder.kind !== 'embeddings'
+    ? undefined
+    : createEmbeddingClient({
+        model: parseModelRef(flags.encoder.model, flags.embeddingsBaseUrl === undefined ? {} : { baseURL: flags.embeddingsBaseUrl }),
+        cacheDir: flags.embeddingsCacheDir ?? defaultEmbeddingsCacheDir,
+      });
+
 const trainUtterance = async (flags: TrainFlags, algorithm: Algorithm): Promise<void> => {
   const { dialogues } = await readDataset(flags.data);
+  const embeddingClient = embeddingClientOf(flags);
+  // Ctrl-C cancels the embedding requests in flight; what they fetched stays in the disk cache.
+  const interrupt = embeddingClient === undefined ? undefined : onInterrupt();
   const trained = await trainCheckpoint(dialogues, {
     algorithm,
     out: flags.out,
@@ -68,10 +87,14 @@ const trainUtterance = async (flags: TrainFlags, algorithm: Algorithm): Promise<
     gamma: flags.gamma,
     prior: flags.prior,
     seed: flags.seed,
-    encoder: flags.encoder,
+    encoder: flags.encoder.kind,
+    ...(embeddingClient === undefined ? {} : { embeddingClient }),
+    ...(interrupt === undefined ? {} : { signal: interrupt.signal }),
     progress: process.stderr,
-  });
-  process.stdout.write(`${trained.summary}\n`);
+  }).finally(() => interrupt?.dispose());
+  const usage = embeddingClient?.usage();
+  const embedded = usage === undefined ? '' : `embeddings: ${usage.texts} texts (${usage.cachedTexts} from the cache), ${usage.requests} requests, ${usage.retries} retries\n`;
+  process.stdout.write(`${embedded}${trained.summary}\n`);
 };
 
 const trainToken = async (flags: TrainFlags, algorithm: TokenAlgorithm): Promise<void> => {
@@ -110,7 +133,7 @@ const trainToken = async (flags: TrainFlags, algorithm: TokenAlgorithm): Promise
 export const registerTrain = (program: Command): void => {
   const d = defaultTrainOptions;
   const t = defaultTokenTrainOptions;
-  program
+  const command = program
     .command('train')
     .description('train ILQL (or BC / filtered BC) on imagined dialogues; token-ilql / token-bc train the token-level variant on a small GPT-2')
     .requiredOption('--data <file>', 'dialogues.jsonl from `reverie imagine`')
@@ -125,8 +148,15 @@ export const registerTrain = (program: Command): void => {
     .option('--seed <n>', `seed of initialisation and batches (default ${d.seed})`, integer('--seed'))
     .option('--hidden <n>', 'utterance level: hidden width of every network', positiveInteger('--hidden'), d.hidden)
     .option('--input-dropout <x>', 'utterance level: share of input features dropped while training', nonNegativeNumber('--input-dropout'), d.inputDropout)
-    .option('--dimension <n>', 'utterance level: hashed embedding dimension', positiveInteger('--dimension'), 1024)
-    .option('--encoder <kind>', `utterance level: state encoder, ${embedderKinds.join(' or ')} (dialogue reads each exchange apart: which answer went with which question)`, choice('--encoder', embedderKinds), 'hashed')
+    .option('--dimension <n>', 'utterance level: hashed embedding dimension (hashed and dialogue encoders)', positiveInteger('--dimension'), 1024)
+    .addOption(
+      new Option(
+        '--encoder <spec>',
+        'utterance level: state encoder, hashed, dialogue (reads each exchange apart: which answer went with which question) or embeddings:PROVIDER:MODEL (vectors of each utterance from an OpenAI-compatible /v1/embeddings server, e.g. embeddings:ollama:nomic-embed-text)',
+      )
+        .argParser(encoderChoice)
+        .default({ kind: 'hashed' }, 'hashed'),
+    )
     .option('--prior <from>', 'utterance level, ilql and mc: what the prior that proposes candidates learns from, all (the behaviour policy) or successes (filtered BC)', choice('--prior', ['all', 'successes'] as const), d.prior)
     .option('--layers <n>', 'token level: transformer layers', positiveInteger('--layers'), t.model.layers)
     .option('--embd <n>', 'token level: hidden size', positiveInteger('--embd'), t.model.embd)
@@ -136,8 +166,11 @@ export const registerTrain = (program: Command): void => {
     .option('--head-width <n>', 'token level: hidden width of the Q and V heads (default: --embd)', positiveInteger('--head-width'))
     .option('--init <dir>', 'token level: start from a pretrained GPT-2 folder (config.json, model.safetensors, vocab.json, merges.txt) instead of a fresh model and BPE')
     .option('--save-every <n>', 'token level: save a resumable state every n steps (0: never); rerunning with the same --out resumes', integer('--save-every'), t.saveEvery)
-    .option('--shared-trunk', 'token level: let the TD, V and CQL losses train the transformer too, as the reference does (default: the heads read its hidden states under a stop-gradient)')
+    .option('--shared-trunk', 'token level: let the TD, V and CQL losses train the transformer too, as the reference does (default: the heads read its hidden states under a stop-gradient)');
+  addEmbeddingsServerOptions(command)
+    .addHelpText('after', '\nAn embeddings encoder takes its API key from the environment: OPENAI_API_KEY, or REVERIE_API_KEY for other servers.')
     .action(async (flags: TrainFlags) => {
+      if (isTokenAlgorithm(flags.algorithm) && flags.encoder.kind === 'embeddings') throw new InvalidArgumentError('--encoder embeddings:… is for the utterance-level algorithms; token-level ones read the text itself');
       if (isTokenAlgorithm(flags.algorithm)) await trainToken(flags, flags.algorithm);
       else await trainUtterance(flags, flags.algorithm);
     });

@@ -30,7 +30,7 @@ export const exchangeFeatures = (utterance: string, reply: string | undefined, a
   return toSparse(features);
 };
 
-export const createDialogueEmbedder = ({ dimension }: { dimension: number }): Required<StateEmbedder<DialogueEmbedderConfig>> => {
+export const createDialogueEmbedder = ({ dimension }: { dimension: number }): Required<Omit<StateEmbedder<DialogueEmbedderConfig>, 'prepare'>> => {
   checkDimension(dimension);
   const bag = createHashedEmbedder({ dimension });
   return {

@@ -10,6 +10,7 @@
  * console.log(run.text); // the tables and where the report is
  */
 import { buildAgent } from '../agent/build.ts';
+import type { EmbeddingsAccess } from '../agent/checkpoint-embedder.ts';
 import { defaultActing } from '../agent/checkpoint-agent.ts';
 import { parseAgentSpec } from '../agent/spec.ts';
 import { ReverieError } from '../errors.ts';
@@ -55,6 +56,8 @@ export type EvaluationRequest = {
   /** With an LLM: episodes in flight at once (default 8). */
   parallel?: number;
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** How checkpoints trained with the `embeddings` encoder reach their model (default: as recorded in them). */
+  embeddings?: EmbeddingsAccess;
   /** Lines about the run as it goes (an agent done, episodes resumed). */
   log?: (line: string) => void;
 };
@@ -100,7 +103,7 @@ const evaluateOffline = async (request: EvaluationRequest): Promise<EvaluationRu
   const results: AgentResult<unknown>[] = [];
   for (const text of request.agents) {
     const spec = parseAgentSpec(text);
-    const built = await buildAgent(spec, { spec: task.spec, simulator: task, k: request.k, beta: request.beta });
+    const built = await buildAgent(spec, { spec: task.spec, simulator: task, k: request.k, beta: request.beta, embeddings: request.embeddings });
     try {
       const settings = { mode: 'simulator', task: task.spec.name, version: task.spec.version, seed, split, agent: text, k: request.k, beta: request.beta };
       const store = journal.storeFor<unknown>(spec.name, settings);
@@ -153,6 +156,7 @@ const evaluateByLlm = async (request: EvaluationRequest, llm: NonNullable<Evalua
     temperature: llm.temperature,
     parallel: request.parallel ?? 8,
     acting: { k: request.k, beta: request.beta },
+    ...(request.embeddings === undefined ? {} : { embeddings: request.embeddings }),
     ...(request.progress === undefined ? {} : { progress: request.progress }),
   });
   if (evaluation.resumed > 0) request.log?.(`resumed: ${evaluation.resumed} episodes came from ${evaluation.journal.file}`);

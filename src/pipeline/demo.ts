@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dialoguesFingerprint } from '../data/dialogue.ts';
-import type { EmbedderKind } from '../embed/embedder.ts';
+import type { OfflineEmbedderKind } from '../embed/embedder.ts';
 import { chooseBeta } from './choose-beta.ts';
 import type { Dialogue } from '../data/dialogue.ts';
 import { evaluateAgent } from '../eval/evaluate.ts';
@@ -42,7 +42,7 @@ export type DemoOptions = {
   evalSeed: number;
   dimension: number;
   /** The state encoder every learner uses (the same for all, so the comparison stays fair); default: the task's setting, else hashed. */
-  encoder?: EmbedderKind | undefined;
+  encoder?: OfflineEmbedderKind | undefined;
   /** Training options a person chose; they win over the task's settings (see task-settings.ts), which win over `train`. */
   trainGiven?: Partial<Omit<TrainOptions, 'algorithm' | 'seed'>>;
   train: Omit<TrainOptions, 'algorithm' | 'seed'>;
@@ -74,7 +74,7 @@ const trainOrReuse = async (
   task: TaskSimulator<unknown>,
   dialogues: readonly Dialogue[],
   options: DemoOptions,
-  setup: { base: Omit<TrainOptions, 'algorithm' | 'seed'>; encoder: EmbedderKind },
+  setup: { base: Omit<TrainOptions, 'algorithm' | 'seed'>; encoder: OfflineEmbedderKind },
 ): Promise<Map<Algorithm, LoadedCheckpoint>> => {
   const data = dialoguesFingerprint(dialogues);
   const jobs: TrainJob[] = [];

@@ -7,11 +7,11 @@
  * @example
  * const settings = taskSettings(task); // → { encoder: 'dialogue', train: { inputDropout: 0 } } for a guessing task
  */
-import type { EmbedderKind } from '../embed/embedder.ts';
+import type { OfflineEmbedderKind } from '../embed/embedder.ts';
 import type { TrainOptions } from '../rl/train.ts';
 import type { TaskSimulator } from '../task/types.ts';
 
-export type TaskSettings = { encoder?: EmbedderKind; dialogues?: number; train?: Partial<Omit<TrainOptions, 'algorithm' | 'seed'>> };
+export type TaskSettings = { encoder?: OfflineEmbedderKind; dialogues?: number; train?: Partial<Omit<TrainOptions, 'algorithm' | 'seed'>> };
 
 /**
  * A guessing task over some two hundred items needs far more dialogues than a task with a handful

@@ -11,9 +11,11 @@
 import { readJsonl } from '../data/jsonl.ts';
 import { dialogueSchema } from '../data/dialogue.ts';
 import type { Dialogue } from '../data/dialogue.ts';
-import { createEmbedder } from '../embed/create.ts';
-import type { EmbedderKind } from '../embed/embedder.ts';
+import { createEmbedder, EmbeddingsClientRequiredError } from '../embed/create.ts';
+import type { Embedder, EmbedderKind } from '../embed/embedder.ts';
+import { openEmbeddingsEmbedder, utterancesOf } from '../embed/embeddings.ts';
 import { ReverieError } from '../errors.ts';
+import type { EmbeddingClient } from '../llm/embeddings.ts';
 import { saveCheckpoint } from '../rl/checkpoint.ts';
 import { defaultTrainOptions, train } from '../rl/train.ts';
 import type { Algorithm, TrainedModel, TrainOptions } from '../rl/train.ts';
@@ -22,10 +24,14 @@ export type TrainCheckpointOptions = Partial<Omit<TrainOptions, 'algorithm'>> & 
   algorithm: Algorithm;
   /** The checkpoint folder. */
   out: string;
-  /** The state and utterance encoder (default 'hashed'; 'dialogue' reads each exchange apart). */
+  /** The state and utterance encoder (default 'hashed'; 'dialogue' reads each exchange apart; 'embeddings' needs `embeddingClient`). */
   encoder?: EmbedderKind;
-  /** Its feature dimension (default 1024). */
+  /** The hashed kinds' feature dimension (default 1024); the `embeddings` kind takes its model's. */
   dimension?: number;
+  /** The client of the embedding model, for the `embeddings` encoder: every utterance of the dataset is embedded before training. */
+  embeddingClient?: EmbeddingClient;
+  /** Cancels the embedding requests. */
+  signal?: AbortSignal;
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
 };
 
@@ -45,10 +51,21 @@ export const readDataset = async (file: string): Promise<{ dialogues: Dialogue[]
   return { dialogues, ...datasetTask(dialogues, file) };
 };
 
+const trainingEmbedder = async (
+  dialogues: readonly Dialogue[],
+  options: { encoder: EmbedderKind; dimension: number; embeddingClient: EmbeddingClient | undefined; signal: AbortSignal | undefined; progress: TrainCheckpointOptions['progress'] },
+): Promise<Embedder> => {
+  if (options.encoder !== 'embeddings') return createEmbedder({ kind: options.encoder, version: 1, dimension: options.dimension });
+  const client = options.embeddingClient;
+  if (client === undefined) throw new EmbeddingsClientRequiredError('the embeddings encoder needs the client of an embedding model', { hint: 'Pass embeddingClient: createEmbeddingClient({ model: parseModelRef(…) }).' });
+  // Every utterance up front (the client caches them on disk), so training itself makes no request.
+  return openEmbeddingsEmbedder({ client, texts: utterancesOf(dialogues), baseURL: client.model.baseURL, signal: options.signal, progress: options.progress });
+};
+
 export const trainCheckpoint = async (dialogues: readonly Dialogue[], options: TrainCheckpointOptions): Promise<TrainedCheckpoint> => {
   const { task, version } = datasetTask(dialogues);
-  const { out, encoder, dimension, progress, ...given } = options;
-  const embedder = createEmbedder({ kind: encoder ?? 'hashed', version: 1, dimension: dimension ?? 1024 });
+  const { out, encoder, dimension, embeddingClient, signal, progress, ...given } = options;
+  const embedder = await trainingEmbedder(dialogues, { encoder: encoder ?? 'hashed', dimension: dimension ?? 1024, embeddingClient, signal, progress });
   const trainOptions: TrainOptions = { ...defaultTrainOptions, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) } as TrainOptions;
   const model = await train(dialogues, embedder, trainOptions, progress === undefined ? {} : { progress });
   await saveCheckpoint(out, model, { task, taskVersion: version, embedder: embedder.config });

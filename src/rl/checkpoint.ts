@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { embedderConfigSchema, unknownEmbedderKind, embedderKinds } from '../embed/create.ts';
+import { embedderConfigSchema, featureWidth, readsExchanges, unknownEmbedderKind, embedderKinds } from '../embed/create.ts';
 import { ReverieError } from '../errors.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { initBackend } from '../nn/backend.ts';
@@ -91,7 +91,7 @@ export const saveCheckpoint = async (
     taskVersion: context.taskVersion,
     algorithm: model.algorithm,
     embedder: context.embedder,
-    network: { inputDimension: context.embedder.dimension, hidden: model.options.hidden, ...(context.embedder.kind === 'dialogue' ? { exchanges: true } : {}) },
+    network: { inputDimension: featureWidth(context.embedder), hidden: model.options.hidden, ...(readsExchanges(context.embedder) ? { exchanges: true } : {}) },
     training: context.training ?? { ...model.options },
     stats: model.stats,
     library: model.library,

@@ -162,9 +162,9 @@ describe('checkpoints of each encoder kind', () => {
     const directory = join(dir, 'future');
     await saveCheckpoint(directory, model, { task: 'toy', taskVersion: 1, embedder: embedder.config });
     const config = JSON.parse(await readFile(join(directory, 'config.json'), 'utf8'));
-    await writeFile(join(directory, 'config.json'), JSON.stringify({ ...config, embedder: { kind: 'embeddings', version: 1, dimension: 64 } }));
+    await writeFile(join(directory, 'config.json'), JSON.stringify({ ...config, embedder: { kind: 'learned', version: 1, dimension: 64 } }));
     const error = await loadCheckpoint(directory).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CheckpointError);
-    expect((error as Error).message).toMatch(/encoder is of kind "embeddings", which this Reverie does not know \(hashed, dialogue\)/);
+    expect((error as Error).message).toMatch(/encoder is of kind "learned", which this Reverie does not know \(hashed, dialogue, embeddings\)/);
   }, 60_000);
 });

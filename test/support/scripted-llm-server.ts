@@ -10,7 +10,7 @@
  *
  * A request with `"stream": true` gets server-sent events: the reply's text in word-sized chunks,
  * `chunkDelayMs` apart (default 0). Embeddings are deterministic vectors derived from each input's
- * text (`embeddingOf`), unless `options.embeddings` answers instead (to play faults).
+ * words (`embeddingOf`), unless `options.embeddings` answers instead (to play faults).
  *
  * The script decides each completion request's reply from the parsed body and the 0-based index
  * of the request among all completion requests (both endpoints share one counter):
@@ -169,15 +169,29 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** A deterministic unit vector for a text: the same text always gets the same vector. */
-export function embeddingOf(text: string, dimension = 16): number[] {
+/** A fixed pseudo-random direction per word, the same in every run: the word's column of the projection. */
+function wordDirection(word: string, dimension: number): number[] {
   const values: number[] = [];
   for (let block = 0; values.length < dimension; block++) {
-    const digest = createHash('sha256').update(`${block}:${text}`).digest();
+    const digest = createHash('sha256').update(`${block}:${word}`).digest();
     for (let at = 0; at + 4 <= digest.length && values.length < dimension; at += 4) values.push(digest.readInt32BE(at) / 2 ** 31);
   }
-  const norm = Math.hypot(...values) || 1;
-  return values.map((value) => value / norm);
+  return values;
+}
+
+/**
+ * A deterministic unit vector for a text: a fixed random projection of its bag of words and
+ * bigrams (lower-cased), so texts that share words point the same way and a changed answer moves
+ * the vector — like a real embedding model in that respect, though it knows no synonyms or
+ * paraphrase. A text without words gets the direction of the whole text.
+ */
+export function embeddingOf(text: string, dimension = 16): number[] {
+  const words = text.toLowerCase().match(/[a-z0-9]+(?:['-][a-z0-9]+)*/g) ?? [];
+  const features = words.length === 0 ? [`text:${text}`] : [...words, ...words.slice(1).map((word, at) => `${words[at]} ${word}`)];
+  const sum = new Array<number>(dimension).fill(0);
+  for (const feature of features) wordDirection(feature, dimension).forEach((value, at) => (sum[at] = (sum[at] ?? 0) + value));
+  const norm = Math.hypot(...sum) || 1;
+  return sum.map((value) => value / norm);
 }
 
 function errorBody(endpoint: RecordedRequest['endpoint'], status: number, message: string): unknown {

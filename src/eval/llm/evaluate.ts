@@ -14,6 +14,7 @@ import type { StoredPersona } from '../../imagine/llm/persona-step.ts';
 import type { LlmClient, UsageTotals } from '../../llm/client.ts';
 import { formatModelRef } from '../../llm/model-ref.ts';
 import { buildAgent } from '../../agent/build.ts';
+import type { EmbeddingsAccess } from '../../agent/checkpoint-embedder.ts';
 import type { BuiltAgent } from '../../agent/build.ts';
 import type { ActingOptions, AgentSpec } from '../../agent/spec.ts';
 import type { TaskSpec } from '../../task/spec.ts';
@@ -46,6 +47,8 @@ export type LlmEvaluationOptions = {
   /** Episodes in flight at once (the client separately limits requests in flight). */
   parallel: number;
   acting: ActingOptions;
+  /** How checkpoints trained with the `embeddings` encoder reach their model. */
+  embeddings?: EmbeddingsAccess;
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
 };
 
@@ -87,7 +90,7 @@ export const evaluateWithLlm = async (client: LlmClient, options: LlmEvaluationO
   });
   const journal = await openJournal(options.dir);
   // Checkpoint agents choose among the data's utterances here: the evaluation measures the trained policy, not the proposer.
-  const context = { spec: options.spec, llm: client, proposals: 'data' as const, temperature: options.temperature, k: options.acting.k, beta: options.acting.beta };
+  const context = { spec: options.spec, llm: client, proposals: 'data' as const, temperature: options.temperature, k: options.acting.k, beta: options.acting.beta, embeddings: options.embeddings };
   const agents = await Promise.all(options.agents.map((spec) => buildAgent(spec, context)));
   try {
     const stores: EpisodeStore<StoredPersona>[] = options.agents.map((agent) => journal.storeFor(agent.name, agentSettings(client, options, agent)));
