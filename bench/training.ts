@@ -10,6 +10,7 @@
  * const rows = await benchTraining(dialogues, embedder, { steps: 200, runs: 5, fullRuns: 1 });
  */
 import type { Dialogue } from '../src/data/dialogue.ts';
+import { createDialogueEmbedder } from '../src/embed/dialogue.ts';
 import type { Embedder } from '../src/embed/hashed.ts';
 import { defaultTrainOptions, train } from '../src/rl/train.ts';
 import type { Algorithm, TrainedModel } from '../src/rl/train.ts';
@@ -66,6 +67,13 @@ export const benchTraining = async (dialogues: readonly Dialogue[], embedder: Em
     rows.push({ name: algorithm, values: { ...medianOf(samples), ...full, peakRssMB: peakRssMB() } });
   }
   const perStep = (name: string) => rows.find((row) => row.name === name)?.values['msPerStep'] ?? NaN;
+  // The dialogue encoder (the guessing tasks' default) encodes every exchange of every state too.
+  const dialogue = createDialogueEmbedder({ dimension: embedder.dimension });
+  for (const algorithm of ['bc', 'ilql'] as const) {
+    const samples = await repeat(options.runs, `train ${algorithm} with the dialogue encoder (${options.steps} steps)`, () => timeSteps(dialogues, dialogue, algorithm, options.steps));
+    const values = medianOf(samples);
+    rows.push({ name: `${algorithm}, dialogue encoder`, values: { ...values, overHashed: (values['msPerStep'] ?? NaN) / perStep(algorithm) } });
+  }
   const ilql = rows.find((row) => row.name === 'ilql');
   if (ilql !== undefined) ilql.values['ilqlOverBc'] = perStep('ilql') / perStep('bc');
   const torch = await torchReference(dialogues, embedder, options);

@@ -30,9 +30,27 @@ export const exchangeFeatures = (utterance: string, reply: string | undefined, a
   return toSparse(features);
 };
 
+/**
+ * Exchange rows kept per embedder: every later state of a dialogue holds its earlier exchanges
+ * again, and scripted data repeats the same question and answer across thousands of dialogues,
+ * so a dataset's rows are mostly the same few thousand. Sharing them keeps a 20,000-dialogue
+ * dataset in memory; the cap bounds an agent that meets free text for a long time.
+ */
+const rowCacheLimit = 200_000;
+
 export const createDialogueEmbedder = ({ dimension }: { dimension: number }): Required<Omit<StateEmbedder<DialogueEmbedderConfig>, 'prepare'>> => {
   checkDimension(dimension);
   const bag = createHashedEmbedder({ dimension });
+  const rows = new Map<string, SparseVector>();
+  const row = (utterance: string, reply: string | undefined, ago: number): SparseVector => {
+    const key = `${Math.min(ago, horizon)}\u0000${utterance}\u0000${reply ?? '\u0001'}`;
+    const known = rows.get(key);
+    if (known !== undefined) return known;
+    if (rows.size >= rowCacheLimit) rows.clear();
+    const made = exchangeFeatures(utterance, reply, ago, dimension);
+    rows.set(key, made);
+    return made;
+  };
   return {
     config: { kind: 'dialogue', version: 1, dimension },
     dimension,
@@ -42,7 +60,7 @@ export const createDialogueEmbedder = ({ dimension }: { dimension: number }): Re
       const agentAt = turns.flatMap((turn, at) => (turn.role === 'agent' ? [at] : []));
       return agentAt.map((at, i) => {
         const reply = turns[at + 1];
-        return exchangeFeatures(turns[at]?.text ?? '', reply?.role === 'user' ? reply.text : undefined, agentAt.length - 1 - i, dimension);
+        return row(turns[at]?.text ?? '', reply?.role === 'user' ? reply.text : undefined, agentAt.length - 1 - i);
       });
     },
   };

@@ -54,15 +54,35 @@ export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Emb
   const library = [...libraryIndex.keys()];
   const empty: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
   const exchanges = embedder.embedExchanges?.bind(embedder);
+  const states = transitions.map((transition) => embedder.embedState(transition.state));
+  const stateExchanges = exchanges === undefined ? undefined : transitions.map((transition) => exchanges(transition.state));
+  // A transition's next state is the following transition's state: share its features rather
+  // than embed it again (with 20,000 dialogues, copies took gigabytes and slowed every step).
+  const following = (at: number): number | undefined => {
+    const transition = transitions[at] as Transition;
+    const next = transitions[at + 1];
+    return transition.next !== undefined && next?.dialogue === transition.dialogue && next.state.length === transition.next.length ? at + 1 : undefined;
+  };
   return {
     kept: kept.length,
     library,
     libraryRows: library.map((text) => embedder.embedAction(text)),
-    states: transitions.map((transition) => embedder.embedState(transition.state)),
-    next: transitions.map((transition) => (transition.next === undefined ? empty : embedder.embedState(transition.next))),
+    states,
+    next: transitions.map((transition, at) => {
+      if (transition.next === undefined) return empty;
+      const shared = following(at);
+      return shared === undefined ? embedder.embedState(transition.next) : (states[shared] as SparseVector);
+    }),
     /** Exchange rows of each state and next state, for the `dialogue` embedder. */
-    stateExchanges: exchanges === undefined ? undefined : transitions.map((transition) => exchanges(transition.state)),
-    nextExchanges: exchanges === undefined ? undefined : transitions.map((transition) => (transition.next === undefined ? [] : exchanges(transition.next))),
+    stateExchanges,
+    nextExchanges:
+      exchanges === undefined
+        ? undefined
+        : transitions.map((transition, at) => {
+            if (transition.next === undefined) return [];
+            const shared = following(at);
+            return shared === undefined ? exchanges(transition.next) : (stateExchanges?.[shared] ?? exchanges(transition.next));
+          }),
     actions: Int32Array.from(transitions, (transition) => libraryIndex.get(transition.action) ?? 0),
     reward: Float32Array.from(transitions, (transition) => transition.reward),
     done: Float32Array.from(transitions, (transition) => Number(transition.done)),
