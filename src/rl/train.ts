@@ -52,11 +52,11 @@ export type TrainOptions = {
   policyWeight: number;
   /**
    * What the prior of ILQL and MC learns from: `all` (the behaviour policy π_β, as in ILQL) or
-   * `successes` (filtered BC). The prior only proposes the k candidates and adds log π to each
-   * score; Q and V always learn from every transition. Proposals from successes measured better on
-   * validation personas (ILQL success, β 16 / 64, 300 episodes): travel 0.653 / 0.697 against
-   * 0.643 / 0.660, instruction 0.827 / 0.790 against 0.670 / 0.680, persuasion 0.580 / 0.560
-   * against 0.497 / 0.563.
+   * `successes` (filtered BC, on a batch of successful rows of its own each step). The prior only
+   * proposes the k candidates and adds log π to each score; Q and V always learn from every
+   * transition. Proposals from successes measured better on validation personas (ILQL success,
+   * β 16 / 64, 300 episodes): travel 0.667 / 0.630 against 0.643 / 0.660, instruction 0.887 /
+   * 0.887 against 0.670 / 0.680, persuasion 0.543 / 0.597 against 0.497 / 0.563.
    */
   prior: 'all' | 'successes';
   /** Library actions drawn per step as the conservative term's alternatives. */
@@ -135,7 +135,6 @@ const stepConstants = (parameters: Parameters, batch: Batch, options: TrainOptio
 
 type StepConstants = ReturnType<typeof stepConstants>;
 
-/** The losses of one batch; without value inputs, just the behaviour model's cross-entropy. */
 /**
  * The prior's cross-entropy: on its own batch of successful rows when there is one (a prior
  * learned from successes), else on the batch's rows.
@@ -145,6 +144,7 @@ const priorLoss = (parameters: Parameters, batch: Batch, states: Encoded, candid
     ? crossEntropy(policyLogits(parameters, states, candidates), batch.labels)
     : crossEntropy(policyLogits(parameters, encodeStates(parameters, priorBatch.states, undefined, priorBatch.exchanges), encodeActions(parameters, priorBatch.candidates)), priorBatch.labels);
 
+/** The losses of one batch; without value inputs, just the behaviour model's cross-entropy (and the belief loss). */
 const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConstants, options: TrainOptions, priorBatch?: Batch, belief?: BeliefContext): Record<string, tf.Scalar> => {
   const states = encodeStates(parameters, batch.states, constants.stateLayer, batch.exchanges);
   const candidates = encodeActions(parameters, batch.candidates, constants.candidateLayer);
