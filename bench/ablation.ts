@@ -30,6 +30,9 @@ const { values: flags } = parseArgs({
     prior: { type: 'string' },
     'belief-weight': { type: 'string' },
     steps: { type: 'string' },
+    polyak: { type: 'string' },
+    expectile: { type: 'string' },
+    'cql-weight': { type: 'string' },
     betas: { type: 'string', default: '0,4,16,64' },
     repeats: { type: 'string', default: 'on' },
     k: { type: 'string', default: '16' },
@@ -44,7 +47,12 @@ const seed = Number(flags.seed);
 const count = Number(flags.dialogues);
 const { dialogues } = await imagineOffline(task, { count, seed, file: `${process.env.TMPDIR ?? '/tmp'}/reverie-ablation-${flags.task}-${count}-s${seed}.jsonl` });
 const embedder = createEmbedder({ kind: flags.encoder as OfflineEmbedderKind, version: 1, dimension: 1024 });
-const given = { inputDropout: number(flags['input-dropout']), prior: flags.prior as 'all' | 'successes' | undefined, beliefWeight: number(flags['belief-weight']), steps: number(flags.steps) };
+const given = { inputDropout: number(flags['input-dropout']), prior: flags.prior as 'all' | 'successes' | undefined, beliefWeight: number(flags['belief-weight']),
+  steps: number(flags.steps),
+  polyak: number(flags.polyak),
+  expectile: number(flags.expectile),
+  cqlWeight: number(flags['cql-weight']),
+};
 const options = { ...defaultTrainOptions, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)), algorithm: flags.algorithm as Algorithm, seed };
 const started = performance.now();
 const model = await train(dialogues, embedder, options, { progress: process.stderr });
@@ -63,6 +71,6 @@ for (const beta of value ? flags.betas.split(',').map(Number) : [0]) {
   }
 }
 process.stdout.write(
-  `${flags.task}, ${count} dialogues, ${options.algorithm}, ${embedder.config.kind} encoder, prior ${options.prior}, input dropout ${options.inputDropout}, belief weight ${options.beliefWeight}, ${options.steps} steps in ${seconds.toFixed(0)} s; ${flags.episodes} validation episodes\n\n` +
+  `${flags.task}, ${count} dialogues, ${options.algorithm}, ${embedder.config.kind} encoder, prior ${options.prior}, input dropout ${options.inputDropout}, belief weight ${options.beliefWeight}, polyak ${options.polyak}, expectile ${options.expectile}, CQL weight ${options.cqlWeight}, ${options.steps} steps in ${seconds.toFixed(0)} s; ${flags.episodes} validation episodes\n\n` +
     `${markdownTable(['β', 'repeat-avoidance', 'success', '95% CI', 'reward', 'turns', 'guesses that fit', 'turns said before'], rows)}\n`,
 );
