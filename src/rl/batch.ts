@@ -15,7 +15,6 @@ import type { Transition } from '../data/transitions.ts';
 import type { Embedder, SparseVector } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
 import type { Rng } from '../util/rng.ts';
-import { beliefTargets } from './belief.ts';
 import { exchangeRows } from './exchange-rows.ts';
 import type { ExchangeRows } from './network.ts';
 import { dropSparse, sparseRows } from '../nn/sparse-layers.ts';
@@ -89,8 +88,8 @@ export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Emb
     /** The transitions of successful dialogues, the rows a prior learned from successes samples. */
     successRows: Int32Array.from(transitions.flatMap((transition, row) => (kept[transition.dialogue]?.success === true ? [row] : []))),
     returns: returnsToGo(transitions, gamma),
-    /** The hidden persona of each transition's dialogue, as targets of the belief loss. */
-    belief: beliefTargets(transitions.map((transition) => kept[transition.dialogue]?.persona)),
+    /** The hidden persona of each transition's dialogue, what the belief loss predicts. */
+    personas: transitions.map((transition) => kept[transition.dialogue]?.persona),
   };
 };
 

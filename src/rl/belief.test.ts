@@ -4,7 +4,10 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../nn/backend.ts';
 import { createRng } from '../util/rng.ts';
+import type { Dialogue } from '../data/dialogue.ts';
+import { createHashedEmbedder } from '../embed/hashed.ts';
 import { beliefLoss, beliefTargets, createBeliefHead, personaFields } from './belief.ts';
+import { defaultTrainOptions, train } from './train.ts';
 import { scalar } from '../../test/support/tensor-values.ts';
 
 beforeAll(async () => {
@@ -82,5 +85,44 @@ describe('beliefLoss', () => {
     const without = scalar(beliefLoss(head, present, [0, 1], targets));
     expect(withMissing).toBeCloseTo(without, 5);
     tf.dispose([head.w, head.b, states, present]);
+  });
+});
+
+describe('training with the belief loss', () => {
+  // The user names the fruit they have in mind in their first words: a state that has heard them
+  // tells the persona apart, and the belief loss must learn to.
+  const dialogues: Dialogue[] = Array.from({ length: 40 }, (_, i) => {
+    const fruit = i % 2 === 0 ? 'apple' : 'banana';
+    return {
+      id: `toy-0-${String(i).padStart(6, '0')}`,
+      task: 'toy',
+      persona: { fruit },
+      turns: [
+        { role: 'user', text: `I like ${fruit} a lot.` },
+        { role: 'agent', text: 'What else?' },
+        { role: 'user', text: 'Nothing.' },
+        { role: 'agent', text: `Have an ${fruit}.` },
+      ],
+      reward: i % 4 < 2 ? 1 : 0,
+      success: i % 4 < 2,
+      meta: {},
+    };
+  });
+
+  for (const algorithm of ['fbc', 'ilql'] as const) {
+    it(`${algorithm}: reports a belief loss that falls as the encoder learns the persona`, async () => {
+      const model = await train(dialogues, createHashedEmbedder({ dimension: 256 }), { ...defaultTrainOptions, algorithm, hidden: 16, steps: 300, batchSize: 32, inputDropout: 0, beliefWeight: 1, seed: 3 });
+      const first = model.history[0]?.losses.belief;
+      const last = model.history.at(-1)?.losses.belief;
+      expect(first).toBeGreaterThan(0);
+      expect(last).toBeLessThan((first ?? 0) / 2);
+      for (const variable of model.parameters.values()) variable.dispose();
+    });
+  }
+
+  it('adds no belief loss when its weight is 0', async () => {
+    const model = await train(dialogues, createHashedEmbedder({ dimension: 256 }), { ...defaultTrainOptions, algorithm: 'ilql', hidden: 16, steps: 50, batchSize: 32, seed: 3 });
+    expect(model.history[0]?.losses.belief).toBeUndefined();
+    for (const variable of model.parameters.values()) variable.dispose();
   });
 });

@@ -18,14 +18,14 @@ import { createProgress } from '../util/progress.ts';
 import { createRng } from '../util/rng.ts';
 import { initBackend } from '../nn/backend.ts';
 import { disposeBatch, prepareTransitions, sampleBatch } from './batch.ts';
-import type { Batch, PreparedTransitions } from './batch.ts';
+import type { Batch } from './batch.ts';
 import { createAdam } from '../nn/adam.ts';
 import { linear } from '../nn/linear.ts';
 import { conservativeLoss, crossEntropy, expectileLoss, squaredError, tdTarget } from './losses.ts';
 import { encodeActions, encodeStates, firstLayer, initialParameters, isTargetParameter, policyLogits, polyakUpdate, qPaired, qValues, values } from './network.ts';
 import type { Encoded, Parameters } from './network.ts';
-import { beliefLoss, createBeliefHead } from './belief.ts';
-import type { BeliefHead } from './belief.ts';
+import { beliefLoss, beliefTargets, createBeliefHead } from './belief.ts';
+import type { BeliefHead, BeliefTargets } from './belief.ts';
 
 export type Algorithm = 'ilql' | 'mc' | 'bc' | 'fbc';
 
@@ -168,7 +168,7 @@ const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConsta
   return { td, value, ...(negatives === undefined ? {} : { cql }), policy, ...auxiliary } as Record<string, tf.Scalar>;
 };
 
-type BeliefContext = { head: BeliefHead; targets: PreparedTransitions['belief'] };
+type BeliefContext = { head: BeliefHead; targets: BeliefTargets };
 
 /** Where training reports: a progress line on a stream, and/or a callback every step. */
 export type TrainHooks = {
@@ -203,8 +203,9 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
   const data = prepareTransitions(dialogues, embedder, options.algorithm === 'fbc' ? 'successes' : 'all', options.gamma);
   const rng = createRng(options.seed).fork(`train-${options.algorithm}`);
   const parameters = initialParameters({ inputDimension: embedder.dimension, hidden: options.hidden, exchanges: embedder.embedExchanges !== undefined }, rng.fork('init'));
-  const head = options.beliefWeight > 0 ? createBeliefHead(data.belief, options.hidden, rng.fork('belief')) : undefined;
-  const belief = head === undefined ? undefined : { head, targets: data.belief };
+  const targets = options.beliefWeight > 0 ? beliefTargets(data.personas) : undefined;
+  const head = targets === undefined ? undefined : createBeliefHead(targets, options.hidden, rng.fork('belief'));
+  const belief = head === undefined || targets === undefined ? undefined : { head, targets };
   const trainable = [...[...parameters].filter(([name]) => !isTargetParameter(name)).map(([, variable]) => variable), ...(head === undefined ? [] : [head.w, head.b])];
   const optimizer = createAdam(trainable.map((variable) => ({ name: variable.name, variable })), { learningRate: options.learningRate });
   const policyOnly = !isValueAlgorithm(options.algorithm);
