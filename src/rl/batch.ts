@@ -24,7 +24,6 @@ export class EmptyTrainingSetError extends ReverieError {
   override readonly name = 'EmptyTrainingSetError';
 }
 
-/** Only successful dialogues for filtered BC; every dialogue otherwise. */
 /**
  * G_t = r_t + γ·G_{t+1} within each dialogue, the Monte-Carlo return-to-go of every transition
  * (transitions of a dialogue are consecutive and in order, its last one done).
@@ -40,6 +39,7 @@ export const returnsToGo = (transitions: readonly Transition[], gamma: number): 
   return returns;
 };
 
+/** Only successful dialogues for filtered BC; every dialogue otherwise. */
 export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Embedder, filter: 'all' | 'successes', gamma = 1) => {
   const kept = filter === 'successes' ? dialogues.filter((dialogue) => dialogue.success) : dialogues;
   const transitions = toTransitions(kept);
