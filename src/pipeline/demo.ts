@@ -34,7 +34,7 @@ import { datasetSummary } from './summary.ts';
 export type DemoOptions = {
   task: string;
   out: string;
-  /** Dialogues to imagine; default: the task's setting (see task-settings.ts), else `defaultDialogues`. */
+  /** Dialogues to imagine (default `defaultDialogues`). */
   dialogues?: number | undefined;
   seed: number;
   episodes: number;
@@ -52,7 +52,13 @@ export type DemoOptions = {
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
 };
 
-export const defaultDialogues = 5000;
+/**
+ * Offline RL gains from more imagined data where imitation does not (seed 1, 500 test personas,
+ * 20,000 dialogues against 5,000): ILQL 0.812 against 0.644 on travel, 0.988 against 0.924 on
+ * instruction, 0.542 against 0.486 on persuasion; filtered BC 0.518 against 0.630 on travel.
+ * Imagining is cheap offline, and training time per step does not depend on the dataset's size.
+ */
+export const defaultDialogues = 20_000;
 
 export const defaultDemoOptions: Omit<DemoOptions, 'out' | 'log'> = {
   task: 'travel',
@@ -119,7 +125,7 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
   const encoder = options.encoder ?? settings.encoder ?? 'hashed';
   const trainBase = { ...options.train, ...settings.train, ...options.trainGiven };
   const file = join(options.out, 'dialogues.jsonl');
-  const dialogues = options.dialogues ?? settings.dialogues ?? defaultDialogues;
+  const dialogues = options.dialogues ?? defaultDialogues;
   const imagined = await imagineOffline(task, { count: dialogues, seed: options.seed, file, ...(options.progress ? { progress: options.progress } : {}) });
   options.log(`imagined ${imagined.created} dialogues (${imagined.reused} reused) → ${file}`);
   options.log(datasetSummary(imagined.dialogues));

@@ -11,15 +11,8 @@ import type { OfflineEmbedderKind } from '../embed/embedder.ts';
 import type { TrainOptions } from '../rl/train.ts';
 import type { TaskSimulator } from '../task/types.ts';
 
-export type TaskSettings = { encoder?: OfflineEmbedderKind; dialogues?: number; train?: Partial<Omit<TrainOptions, 'algorithm' | 'seed'>> };
-
-/**
- * A guessing task over some two hundred items needs far more dialogues than a task with a handful
- * of hidden choices: filtered BC on countries (validation, seed 1) went from 0.14 success with
- * 5,000 dialogues to 0.48 with 20,000.
- */
-export const guessingDialogues = 20_000;
+export type TaskSettings = { encoder?: OfflineEmbedderKind; train?: Partial<Omit<TrainOptions, 'algorithm' | 'seed'>> };
 
 /** Guessing tasks are the ones that review guesses against the answers (see tasks/catalog/guess). */
 export const taskSettings = (task: Pick<TaskSimulator<unknown>, 'reviewGuesses'>): TaskSettings =>
-  task.reviewGuesses === undefined ? {} : { encoder: 'dialogue', dialogues: guessingDialogues, train: { inputDropout: 0 } };
+  task.reviewGuesses === undefined ? {} : { encoder: 'dialogue', train: { inputDropout: 0 } };
