@@ -5,40 +5,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScriptedServer } from '../../test/support/scripted-llm-server.ts';
 import type { ScriptedServer } from '../../test/support/scripted-llm-server.ts';
-import type { Dialogue } from '../data/dialogue.ts';
 import { EmbeddingSizeError } from '../embed/embeddings.ts';
 import { createEmbeddingClient } from '../llm/embeddings.ts';
 import { parseModelRef } from '../llm/model-ref.ts';
 import { initBackend } from '../nn/backend.ts';
 import { trainCheckpoint } from '../pipeline/train-checkpoint.ts';
 import { loadCheckpoint } from '../rl/checkpoint.ts';
-import { taskSpecSchema } from '../task/spec.ts';
-import type { Turn } from '../task/types.ts';
+import { colourDialogues, colourOpening as opening, colourReply as reply, colours, colourSpec as spec } from '../../test/support/colour-task.ts';
 import { buildAgent } from './build.ts';
 import type { BuildContext } from './build.ts';
 import { EmbedderMismatchError } from './checkpoint-agent.ts';
 import { createRng } from '../util/rng.ts';
 import { parseAgentSpec } from './spec.ts';
 
-const spec = taskSpecSchema.parse({
-  name: 'toy',
-  title: 'Colours',
-  description: 'A user likes a colour.',
-  agent: { role: 'a colour advisor', goal: 'offer the colour the user loves' },
-  user: { description: 'someone with a favourite colour' },
-  success: { description: 'the colour matches', threshold: 1 },
-  maxTurns: 3,
-});
-
-const colours = ['red', 'blue'] as const;
-const reply = (colour: string): string => `Here is something ${colour}.`;
-const opening = (colour: string): Turn[] => [{ role: 'user', text: `I love ${colour}` }];
-// Half the dialogues offer the loved colour and succeed, half offer the other and fail.
-const dialogues: Dialogue[] = Array.from({ length: 200 }, (_, i): Dialogue => {
-  const liked = colours[i % 2] ?? 'red';
-  const offered = colours[Math.floor(i / 2) % 2] ?? 'red';
-  return { id: `toy-${i}`, task: 'toy', persona: {}, turns: [...opening(liked), { role: 'agent', text: reply(offered) }], reward: liked === offered ? 1 : 0, success: liked === offered, meta: { taskVersion: 1 } };
-});
+const dialogues = colourDialogues({ taskVersion: 1 });
 
 let server: ScriptedServer;
 let dir: string;

@@ -14,7 +14,7 @@ import { encodeActions, encodeStates, qValues, values } from '../rl/network.ts';
 import { defaultTrainOptions, train } from '../rl/train.ts';
 import type { TrainedModel } from '../rl/train.ts';
 import type { LoadedCheckpoint } from '../rl/checkpoint.ts';
-import { taskSpecSchema } from '../task/spec.ts';
+import { colourDialogues, colourOpening as opening, colourReply as reply, colours, colourSpec as spec } from '../../test/support/colour-task.ts';
 import type { Turn } from '../task/types.ts';
 import { createCheckpointAgent, EmbedderMismatchError } from './checkpoint-agent.ts';
 import { createPromptedAgent } from './prompted.ts';
@@ -22,25 +22,7 @@ import { createLlmProposer } from './proposals.ts';
 import { ProposalError } from './value-agent.ts';
 import { sparseRows } from '../nn/sparse-layers.ts';
 
-const spec = taskSpecSchema.parse({
-  name: 'toy',
-  title: 'Colours',
-  description: 'A user likes a colour.',
-  agent: { role: 'a colour advisor', goal: 'offer the colour the user loves' },
-  user: { description: 'someone with a favourite colour' },
-  success: { description: 'the colour matches', threshold: 1 },
-  maxTurns: 3,
-});
-
-const colours = ['red', 'blue'] as const;
-const reply = (colour: string): string => `Here is something ${colour}.`;
-const opening = (colour: string): Turn[] => [{ role: 'user', text: `I love ${colour}` }];
-const toyDialogues = (): Dialogue[] =>
-  Array.from({ length: 200 }, (_, i): Dialogue => {
-    const liked = colours[i % 2] ?? 'red';
-    const offered = colours[Math.floor(i / 2) % 2] ?? 'red';
-    return { id: `toy-${i}`, task: 'toy', persona: {}, turns: [...opening(liked), { role: 'agent', text: reply(offered) }], reward: liked === offered ? 1 : 0, success: liked === offered, meta: {} };
-  });
+const toyDialogues = (): Dialogue[] => colourDialogues();
 
 // What the LLM proposes, by seed: library replies, a duplicate, an empty one and replies the data never had.
 const PROPOSALS = ['Here is something blue.', 'Here is something red.', '"Here is something red."', '   ', 'Something red, just for you.', 'Something blue, just for you.'];

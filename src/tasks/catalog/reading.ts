@@ -8,6 +8,7 @@
  * // → { items: [], asked: [{ attribute: 'kind', offered: ['museum', 'hiking'] }] }
  */
 import type { CatalogAttribute, CatalogItem } from './model.ts';
+import { rememberedPerOwner } from '../../util/memo.ts';
 import { readComparisons } from './numbers.ts';
 import type { Comparison } from './numbers.ts';
 
@@ -128,17 +129,10 @@ type Readable<I> = { items: readonly I[]; attributes: readonly CatalogAttribute[
  * thousands of times: without this, reading was most of the time spent imagining a guessing
  * task. A reading depends on the catalog and the text alone, and callers never change one.
  */
-const readings = new WeakMap<object, Map<string, AgentReading<never>>>();
+const readings = rememberedPerOwner((catalog: Readable<CatalogItem>, text: string): AgentReading => readFresh(catalog, text));
 
 /** Names end the reading: a text that names an item is a recommendation or a guess, not a question. */
-export const readAgentText = <I extends CatalogItem>(catalog: Readable<I>, text: string): AgentReading<I> => {
-  const known = readings.get(catalog) ?? readings.set(catalog, new Map()).get(catalog);
-  const cached = known?.get(text) as AgentReading<I> | undefined;
-  if (cached !== undefined) return cached;
-  const reading = readFresh(catalog, text);
-  known?.set(text, reading as AgentReading<never>);
-  return reading;
-};
+export const readAgentText = <I extends CatalogItem>(catalog: Readable<I>, text: string): AgentReading<I> => readings(catalog, text) as AgentReading<I>;
 
 const readFresh = <I extends CatalogItem>(catalog: Readable<I>, text: string): AgentReading<I> => {
   const lower = normalise(text);

@@ -15,6 +15,7 @@ import { compares } from '../numbers.ts';
 import { choose } from '../phrase.ts';
 import { thresholdQuestion, valueQuestion } from '../questions.ts';
 import { normalise, readAgentText, valuesMentioned } from '../reading.ts';
+import { rememberedPerOwner } from '../../../util/memo.ts';
 import type { Question } from '../reading.ts';
 
 export type Knowledge = {
@@ -52,13 +53,14 @@ type Exchange = { keys: string[]; wrong: CatalogItem | undefined; fitting: Set<C
  * conversation again at every turn, and the same question and answer recur across thousands of
  * dialogues. An exchange's meaning depends on the catalog and its two texts alone.
  */
-const exchanges = new WeakMap<GuessingCatalog, Map<string, Exchange>>();
+const exchanges = rememberedPerOwner((catalog: GuessingCatalog, key: string): Exchange => {
+  const [said = '', reply] = key.split('\u0000');
+  return readExchangeFresh(catalog, said, reply === '\u0001' ? undefined : reply);
+});
 
-const readExchange = (catalog: GuessingCatalog, said: string, reply: string | undefined): Exchange => {
-  const known = exchanges.get(catalog) ?? exchanges.set(catalog, new Map()).get(catalog);
-  const key = `${said}\u0000${reply ?? ''}`;
-  const cached = known?.get(key);
-  if (cached !== undefined) return cached;
+const readExchange = (catalog: GuessingCatalog, said: string, reply: string | undefined): Exchange => exchanges(catalog, `${said}\u0000${reply ?? '\u0001'}`);
+
+const readExchangeFresh = (catalog: GuessingCatalog, said: string, reply: string | undefined): Exchange => {
   const reading = readAgentText(catalog, said);
   const exchange: Exchange = { keys: reading.asked.flatMap(questionKeys), wrong: undefined, fitting: undefined, lastChance: false };
   if (reply !== undefined) {
@@ -70,7 +72,6 @@ const readExchange = (catalog: GuessingCatalog, said: string, reply: string | un
     const tests = reading.asked.slice(0, 2).flatMap((question, at) => constraint(catalog, question, sentences[at] ?? '') ?? []);
     if (tests.length > 0) exchange.fitting = new Set(catalog.items.filter((item) => tests.every((test) => test(item))));
   }
-  known?.set(key, exchange);
   return exchange;
 };
 
