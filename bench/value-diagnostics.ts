@@ -1,7 +1,8 @@
 /**
  * Value diagnostics of trained agents in a run folder: whether Q and the advantage rank the right
  * candidate above the others on the held-out test episodes the demo or `reverie eval` recorded
- * (see src/eval/value-diagnostics.ts).
+ * (see src/eval/value-diagnostics.ts); on a guessing task also whether they rank a guess that fits
+ * every earlier answer above one those answers rule out.
  *
  * @example
  * node --import tsx bench/value-diagnostics.ts countries runs/demo/countries 100 ilql mc
@@ -22,12 +23,23 @@ const turn = z.object({ role: z.enum(['user', 'agent']), text: z.string() });
 const candidate = z.object({ text: z.string(), score: z.number(), q: z.number().optional(), v: z.number().optional(), advantage: z.number().optional(), prior: z.number().optional() });
 const episode = z.object({ persona: z.unknown(), turns: z.array(turn), steps: z.array(z.object({ text: z.string(), candidates: z.array(candidate).optional() })) });
 const rows: string[][] = [];
+const guessRows: string[][] = [];
+const review = task.reviewGuesses?.bind(task);
 for (const agent of agents.length > 0 ? agents : ['ilql']) {
   const records = await readJsonl(join(folder, 'episodes', `${agent}.jsonl`), episode);
-  const d = await valueDiagnostics((persona, turns) => task.judge(persona, turns), records.slice(0, Number(limit)));
+  const d = await valueDiagnostics((persona, turns) => task.judge(persona, turns), records.slice(0, Number(limit)), review);
   const f = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : '—');
   rows.push([agent, String(d.turns), String(d.withoutRight), f(d.qRight), f(d.qOthers), f(d.advantageRight), f(d.advantageOthers), f(d.advantageGap), f(d.bestByAdvantage), f(d.bestByPrior), f(d.bestByScore)]);
+  if (d.guesses !== undefined) {
+    const g = d.guesses;
+    guessRows.push([agent, String(g.turns), f(g.advantageFitting), f(g.advantageRuledOut), f(g.advantageGap), f(g.fittingBestByAdvantage), f(g.fittingBestByPrior)]);
+  }
 }
 process.stdout.write(
   `${markdownTable(['agent', 'turns with a right candidate', 'turns without one', 'Q right', 'Q others', 'A right', 'A others', 'A gap', 'right best by A', 'by prior', 'by score'], rows)}\n`,
 );
+if (guessRows.length > 0) {
+  process.stdout.write(
+    `\nGuesses that fit every earlier answer against guesses the answers rule out, on turns that proposed both:\n\n${markdownTable(['agent', 'turns', 'A fitting', 'A ruled out', 'A gap', 'best guess by A fits', 'by prior'], guessRows)}\n`,
+  );
+}
