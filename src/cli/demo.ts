@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { builtInTaskNames } from '../tasks/registry.ts';
 import { defaultDemoOptions, defaultDialogues, runDemo } from '../pipeline/demo.ts';
+import { guessingDialogues } from '../pipeline/task-settings.ts';
 import { offlineEmbedderKinds } from '../embed/create.ts';
 import type { OfflineEmbedderKind } from '../embed/embedder.ts';
 import { choice, nonNegativeNumber, numberList, positiveInteger } from './options.ts';
@@ -16,7 +17,7 @@ export const registerDemo = (program: Command): void => {
     .description('imagine dialogues, train BC, filtered BC, ILQL and MC, and compare every agent on held-out personas (offline)')
     .option('--task <name|file>', "built-in task, a catalog YAML file, or 'all' for every built-in task (each in its own folder under --out)", defaultDemoOptions.task)
     .option('--out <dir>', 'run folder for the dataset, checkpoints and report', 'runs/demo')
-    .option('-n, --dialogues <n>', `imagined dialogues (default ${defaultDialogues})`, positiveInteger('--dialogues'))
+    .option('-n, --dialogues <n>', `imagined dialogues (default ${defaultDialogues}; ${guessingDialogues} for guessing tasks)`, positiveInteger('--dialogues'))
     .option('--episodes <n>', 'test episodes per agent', positiveInteger('--episodes'), defaultDemoOptions.episodes)
     .option('--validation-episodes <n>', 'validation episodes per β when choosing β', positiveInteger('--validation-episodes'), defaultDemoOptions.validationEpisodes)
     .option('--steps <n>', 'training steps per algorithm', positiveInteger('--steps'), defaultDemoOptions.train.steps)

@@ -34,7 +34,7 @@ import { datasetSummary } from './summary.ts';
 export type DemoOptions = {
   task: string;
   out: string;
-  /** Dialogues to imagine (default `defaultDialogues`). */
+  /** Dialogues to imagine (default: the task's setting, else `defaultDialogues`). */
   dialogues?: number | undefined;
   seed: number;
   episodes: number;
@@ -125,7 +125,7 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
   const encoder = options.encoder ?? settings.encoder ?? 'hashed';
   const trainBase = { ...options.train, ...settings.train, ...options.trainGiven };
   const file = join(options.out, 'dialogues.jsonl');
-  const dialogues = options.dialogues ?? defaultDialogues;
+  const dialogues = options.dialogues ?? settings.dialogues ?? defaultDialogues;
   const imagined = await imagineOffline(task, { count: dialogues, seed: options.seed, file, ...(options.progress ? { progress: options.progress } : {}) });
   options.log(`imagined ${imagined.created} dialogues (${imagined.reused} reused) → ${file}`);
   options.log(datasetSummary(imagined.dialogues));

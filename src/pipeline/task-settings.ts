@@ -2,17 +2,25 @@
  * Settings the demo and the quality bench use per built-in task family, where measurements showed
  * that the general defaults do not suit it. Guessing tasks must combine many answers: a state
  * encoder that reads each exchange apart, and every feature kept while training (dropping half of
- * them hides half the answers a guess has to fit). Any flag a person passes wins over these.
+ * them hides half the answers a guess has to fit), and more dialogues. Any flag a person passes
+ * wins over these.
  *
  * @example
- * const settings = taskSettings(task); // → { encoder: 'dialogue', train: { inputDropout: 0 } } for a guessing task
+ * const settings = taskSettings(task); // → { encoder: 'dialogue', train: { inputDropout: 0 }, dialogues: 50_000 } for a guessing task
  */
 import type { OfflineEmbedderKind } from '../embed/embedder.ts';
 import type { TrainOptions } from '../rl/train.ts';
 import type { TaskSimulator } from '../task/types.ts';
 
-export type TaskSettings = { encoder?: OfflineEmbedderKind; train?: Partial<Omit<TrainOptions, 'algorithm' | 'seed'>> };
+export type TaskSettings = { encoder?: OfflineEmbedderKind; train?: Partial<Omit<TrainOptions, 'algorithm' | 'seed'>>; dialogues?: number };
+
+/**
+ * Naming the right item takes every item's facts, which learners pick up only from the dialogues
+ * that end on it. On countries (194 items; validation success, seed 1) filtered BC went 0.14 →
+ * 0.48 → 0.53 and ILQL 0.47 → 0.55 from 5,000 to 20,000 to 50,000 dialogues.
+ */
+export const guessingDialogues = 50_000;
 
 /** Guessing tasks are the ones that review guesses against the answers (see tasks/catalog/guess). */
 export const taskSettings = (task: Pick<TaskSimulator<unknown>, 'reviewGuesses'>): TaskSettings =>
-  task.reviewGuesses === undefined ? {} : { encoder: 'dialogue', train: { inputDropout: 0 } };
+  task.reviewGuesses === undefined ? {} : { encoder: 'dialogue', train: { inputDropout: 0 }, dialogues: guessingDialogues };

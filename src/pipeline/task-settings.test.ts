@@ -1,0 +1,10 @@
+import { describe, expect, it } from 'vitest';
+import { loadBuiltInTask } from '../tasks/registry.ts';
+import { guessingDialogues, taskSettings } from './task-settings.ts';
+
+describe('taskSettings', () => {
+  it('gives guessing tasks the exchange encoder, every feature and more dialogues, and leaves the others on the defaults', async () => {
+    expect(taskSettings(await loadBuiltInTask('countries'))).toEqual({ encoder: 'dialogue', train: { inputDropout: 0 }, dialogues: guessingDialogues });
+    for (const name of ['travel', 'instruction', 'persuasion']) expect(taskSettings(await loadBuiltInTask(name))).toEqual({});
+  });
+});
