@@ -2,7 +2,8 @@
  * A learning curve of value learning: train one value learner (ILQL or MC) on imagined data and,
  * at chosen steps, act with the network as it stands on held-out validation personas: success,
  * and whether Q and the advantage rank the right candidate above the others (see
- * src/eval/value-diagnostics.ts). It says whether a learner that fails to rank the right guess
+ * src/eval/value-diagnostics.ts), and on a guessing task whether it ranks guesses that fit the
+ * answers above those they rule out. It says whether a learner that fails to rank the right guess
  * fails from the start, learns and then forgets, or simply needs more steps.
  *
  * @example
@@ -31,6 +32,7 @@ const { values: flags } = parseArgs({
     k: { type: 'string', default: '16' },
     seed: { type: 'string', default: '1' },
     'belief-weight': { type: 'string' },
+    'cql-weight': { type: 'string' },
     data: { type: 'string', description: 'JSONL file to imagine into (default: a temporary one)' },
   },
 });
@@ -47,6 +49,7 @@ const options = {
   ...defaultTrainOptions,
   ...settings.train,
   ...(flags['belief-weight'] === undefined ? {} : { beliefWeight: Number(flags['belief-weight']) }),
+  ...(flags['cql-weight'] === undefined ? {} : { cqlWeight: Number(flags['cql-weight']) }),
   algorithm: flags.algorithm as Algorithm,
   seed,
   steps: Math.max(...at),
@@ -60,12 +63,16 @@ await train(dialogues, embedder, options, {
     const result = await evaluateAgent(task, 'curve', () => agent, { episodes: Number(flags.episodes), seed: 1001, split: 'validation' });
     agent.dispose?.();
     const records = result.episodes.map(({ episode, persona }) => ({ persona, turns: episode.turns, steps: episode.steps }));
-    const d = await valueDiagnostics((persona, turns) => task.judge(persona, turns), records);
-    rows.push([String(step), f(result.success.mean), String(d.turns), String(d.withoutRight), f(d.qRight), f(d.qOthers), f(d.advantageGap), f(d.bestByAdvantage), f(d.bestByPrior), f(d.bestByScore)]);
+    const d = await valueDiagnostics((persona, turns) => task.judge(persona, turns), records, task.reviewGuesses?.bind(task));
+    const g = d.guesses;
+    rows.push([
+      String(step), f(result.success.mean), String(d.turns), String(d.withoutRight), f(d.qRight), f(d.qOthers), f(d.advantageGap), f(d.bestByAdvantage), f(d.bestByPrior), f(d.bestByScore),
+      ...(g === undefined ? [] : [f(g.advantageGap), f(g.fittingBestByAdvantage), f(g.fittingBestByPrior)]),
+    ]);
     process.stderr.write(`step ${step}: success ${f(result.success.mean)}\n`);
   },
 });
 process.stdout.write(
-  `${flags.task}, ${count} dialogues, ${options.algorithm}, β ${flags.beta}, k ${flags.k}, ${flags.episodes} validation episodes\n\n` +
-    `${markdownTable(['step', 'success', 'turns with a right candidate', 'without one', 'Q right', 'Q others', 'A gap', 'right best by A', 'by prior', 'by score'], rows)}\n`,
+  `${flags.task}, ${count} dialogues, ${options.algorithm}, CQL weight ${options.cqlWeight}, β ${flags.beta}, k ${flags.k}, ${flags.episodes} validation episodes\n\n` +
+    `${markdownTable(['step', 'success', 'turns with a right candidate', 'without one', 'Q right', 'Q others', 'A gap', 'right best by A', 'by prior', 'by score', ...(task.reviewGuesses === undefined ? [] : ['A gap fitting − ruled-out guesses', 'best guess by A fits', 'by prior'])], rows)}\n`,
 );
