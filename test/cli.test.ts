@@ -13,13 +13,14 @@ describe('reverie command line', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  // Nine processes, each loading the CLI: seconds apiece on a busy 2-core machine.
   it('has --help on every command', async () => {
     for (const command of ['demo', 'imagine', 'train', 'eval', 'chat', 'serve', 'tasks', 'check', 'init']) {
       const { code, stdout } = await reverie(command, '--help');
       expect(code).toBe(0);
       expect(stdout).toContain(`Usage: reverie ${command}`);
     }
-  });
+  }, 120_000);
 
   it('runs the demo on every built-in task with --task all, each in its own folder', async () => {
     const out = join(dir, 'all');
