@@ -12,8 +12,9 @@
  * answer against guesses those answers rule out, which Q can and should tell apart.
  *
  * @example
- * const report = await valueDiagnostics(task, records); // records from evaluate(), or episodes/ilql.jsonl
+ * const report = await valueDiagnostics((persona, turns) => task.judge(persona, turns), records, task.reviewGuesses?.bind(task)); // records from evaluate(), or episodes/ilql.jsonl
  * report.advantageGap // mean A(right) − mean A(others), over the turns counted
+ * report.guesses?.advantageGap // mean A(fitting guesses) − mean A(ruled-out guesses)
  */
 import type { AgentStep, Judgement, Turn } from '../task/types.ts';
 
