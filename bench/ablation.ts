@@ -19,6 +19,7 @@ import { imagineOffline } from '../src/imagine/offline.ts';
 import { defaultTrainOptions, isValueAlgorithm, train } from '../src/rl/train.ts';
 import type { Algorithm } from '../src/rl/train.ts';
 import { loadBuiltInTask } from '../src/tasks/registry.ts';
+import { givenTrainOptions, trainFlags } from './train-flags.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -26,13 +27,8 @@ const { values: flags } = parseArgs({
     dialogues: { type: 'string', default: '5000' },
     algorithm: { type: 'string', default: 'ilql' },
     encoder: { type: 'string', default: 'hashed' },
-    'input-dropout': { type: 'string' },
-    prior: { type: 'string' },
-    'belief-weight': { type: 'string' },
+    ...trainFlags,
     steps: { type: 'string' },
-    polyak: { type: 'string' },
-    expectile: { type: 'string' },
-    'cql-weight': { type: 'string' },
     betas: { type: 'string', default: '0,4,16,64' },
     repeats: { type: 'string', default: 'on' },
     k: { type: 'string', default: '16' },
@@ -41,19 +37,12 @@ const { values: flags } = parseArgs({
   },
 });
 
-const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
 const task = await loadBuiltInTask(flags.task);
 const seed = Number(flags.seed);
 const count = Number(flags.dialogues);
 const { dialogues } = await imagineOffline(task, { count, seed, file: `${process.env.TMPDIR ?? '/tmp'}/reverie-ablation-${flags.task}-${count}-s${seed}.jsonl` });
 const embedder = createEmbedder({ kind: flags.encoder as OfflineEmbedderKind, version: 1, dimension: 1024 });
-const given = { inputDropout: number(flags['input-dropout']), prior: flags.prior as 'all' | 'successes' | undefined, beliefWeight: number(flags['belief-weight']),
-  steps: number(flags.steps),
-  polyak: number(flags.polyak),
-  expectile: number(flags.expectile),
-  cqlWeight: number(flags['cql-weight']),
-};
-const options = { ...defaultTrainOptions, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)), algorithm: flags.algorithm as Algorithm, seed };
+const options = { ...defaultTrainOptions, ...givenTrainOptions(flags), ...(flags.steps === undefined ? {} : { steps: Number(flags.steps) }), algorithm: flags.algorithm as Algorithm, seed };
 const started = performance.now();
 const model = await train(dialogues, embedder, options, { progress: process.stderr });
 const seconds = (performance.now() - started) / 1000;

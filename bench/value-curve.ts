@@ -20,6 +20,7 @@ import { taskSettings } from '../src/pipeline/task-settings.ts';
 import { defaultTrainOptions, train } from '../src/rl/train.ts';
 import type { Algorithm } from '../src/rl/train.ts';
 import { loadBuiltInTask } from '../src/tasks/registry.ts';
+import { givenTrainOptions, trainFlags } from './train-flags.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -31,8 +32,7 @@ const { values: flags } = parseArgs({
     beta: { type: 'string', default: '4' },
     k: { type: 'string', default: '16' },
     seed: { type: 'string', default: '1' },
-    'belief-weight': { type: 'string' },
-    'cql-weight': { type: 'string' },
+    ...trainFlags,
     data: { type: 'string', description: 'JSONL file to imagine into (default: a temporary one)' },
   },
 });
@@ -48,8 +48,7 @@ const at = new Set(flags.at.split(',').map(Number));
 const options = {
   ...defaultTrainOptions,
   ...settings.train,
-  ...(flags['belief-weight'] === undefined ? {} : { beliefWeight: Number(flags['belief-weight']) }),
-  ...(flags['cql-weight'] === undefined ? {} : { cqlWeight: Number(flags['cql-weight']) }),
+  ...givenTrainOptions(flags),
   algorithm: flags.algorithm as Algorithm,
   seed,
   steps: Math.max(...at),

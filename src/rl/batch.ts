@@ -62,26 +62,22 @@ export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Emb
     const next = transitions[at + 1];
     return transition.next !== undefined && next?.dialogue === transition.dialogue && next.state.length === transition.next.length ? at + 1 : undefined;
   };
+  /** Each transition's next-state features: the following state's where it is that state, else embedded; `blank` after the last. */
+  const nextOf = <T>(ofStates: readonly T[], embed: (turns: NonNullable<Transition['next']>) => T, blank: T): T[] =>
+    transitions.map((transition, at) => {
+      if (transition.next === undefined) return blank;
+      const shared = following(at);
+      return shared === undefined ? embed(transition.next) : (ofStates[shared] as T);
+    });
   return {
     kept: kept.length,
     library,
     libraryRows: library.map((text) => embedder.embedAction(text)),
     states,
-    next: transitions.map((transition, at) => {
-      if (transition.next === undefined) return empty;
-      const shared = following(at);
-      return shared === undefined ? embedder.embedState(transition.next) : (states[shared] as SparseVector);
-    }),
+    next: nextOf(states, (turns) => embedder.embedState(turns), empty),
     /** Exchange rows of each state and next state, for the `dialogue` embedder. */
     stateExchanges,
-    nextExchanges:
-      exchanges === undefined
-        ? undefined
-        : transitions.map((transition, at) => {
-            if (transition.next === undefined) return [];
-            const shared = following(at);
-            return shared === undefined ? exchanges(transition.next) : (stateExchanges?.[shared] ?? exchanges(transition.next));
-          }),
+    nextExchanges: exchanges === undefined || stateExchanges === undefined ? undefined : nextOf(stateExchanges, exchanges, []),
     actions: Int32Array.from(transitions, (transition) => libraryIndex.get(transition.action) ?? 0),
     reward: Float32Array.from(transitions, (transition) => transition.reward),
     done: Float32Array.from(transitions, (transition) => Number(transition.done)),

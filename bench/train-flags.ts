@@ -1,0 +1,33 @@
+/**
+ * The training flags the one-learner scripts (ablation.ts, value-curve.ts) share, and the options
+ * they set: only the flags given, so the defaults (and a task's settings) stay where none is.
+ *
+ * @example
+ * const { values: flags } = parseArgs({ options: { ...trainFlags, task: { type: 'string' } } });
+ * const options = { ...defaultTrainOptions, ...givenTrainOptions(flags) };
+ */
+import type { TrainOptions } from '../src/rl/train.ts';
+
+export const trainFlags = {
+  'input-dropout': { type: 'string' },
+  prior: { type: 'string' },
+  'belief-weight': { type: 'string' },
+  polyak: { type: 'string' },
+  expectile: { type: 'string' },
+  'cql-weight': { type: 'string' },
+} as const;
+
+type Flags = { [name in keyof typeof trainFlags]?: string | undefined };
+
+export const givenTrainOptions = (flags: Flags): Partial<TrainOptions> => {
+  const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+  const given = {
+    inputDropout: number(flags['input-dropout']),
+    prior: flags.prior as TrainOptions['prior'] | undefined,
+    beliefWeight: number(flags['belief-weight']),
+    polyak: number(flags.polyak),
+    expectile: number(flags.expectile),
+    cqlWeight: number(flags['cql-weight']),
+  };
+  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+};
