@@ -17,10 +17,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Embedder } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
-import { encodeActions, encodeStates, policyLogits, qValues, values } from '../rl/network.ts';
+import { encodeActions, encodeStates, policyLogits, qValues, selectActions, values, withPersonaScores } from '../rl/network.ts';
 import type { Encoded, Parameters } from '../rl/network.ts';
 import { exchangeRows } from '../rl/exchange-rows.ts';
-import { selectRows, sparseRows } from '../nn/sparse-layers.ts';
+import { sparseRows } from '../nn/sparse-layers.ts';
 import type { ActOptions, Agent, AgentStep, AgentStepCandidate, Turn } from '../task/types.ts';
 
 /** Candidate replies for a conversation, e.g. k samples from an LLM; `signal` cancels the requests. */
@@ -59,7 +59,7 @@ export const saidBefore = (turns: readonly Turn[]): Set<string> => new Set(turns
 type Scored = { prior: number[]; q?: number[]; v?: number };
 
 export const createValueAgent = (model: ActingModel, embedder: Embedder, options: ValueAgentOptions): Agent => {
-  const library = encodeActions(model.parameters, sparseRows(model.library.map((text) => embedder.embedAction(text)), embedder.dimension));
+  const library = withPersonaScores(model.parameters, encodeActions(model.parameters, sparseRows(model.library.map((text) => embedder.embedAction(text)), embedder.dimension)));
   const k = Math.min(options.k, model.library.length);
   const advantage = options.policy === 'advantage';
   const avoidRepeats = options.avoidRepeats ?? true;
@@ -114,7 +114,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
       if (!advantage && options.reportCandidates !== true) return { best: tf.argMax(logits, 1).dataSync()[0] ?? 0, indices: undefined, scored: undefined };
       const top = tf.topk(logits, open);
       const indices = Array.from(top.indices.dataSync());
-      const proposals = { raw: selectRows(library.raw, indices), hidden: tf.gather(library.hidden, tf.reshape(top.indices, [-1])) };
+      const proposals = selectActions(library, tf.reshape(top.indices, [-1]) as tf.Tensor1D, indices);
       return { best: undefined, indices, scored: score(state, proposals, top.values) };
     });
     if (result.indices === undefined || result.scored === undefined) return { text: model.library[result.best ?? 0] ?? '' };
@@ -144,7 +144,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
 
   return {
     name: options.name,
-    dispose: () => library.hidden.dispose(),
+    dispose: () => tf.dispose([library.hidden, ...(library.scores?.values() ?? [])]),
     act: async (turns: readonly Turn[], act?: ActOptions) => {
       if (options.propose !== undefined) return fromProposals(turns, options.propose, act?.signal);
       await prepare(turns.map((turn) => turn.text), act?.signal);

@@ -47,6 +47,7 @@ type TrainFlags = {
   embeddingsBaseUrl?: string;
   embeddingsCacheDir?: string;
   prior: TrainOptions['prior'];
+  beliefWeight?: number;
   seed?: number;
   layers: number;
   embd: number;
@@ -86,6 +87,7 @@ const trainUtterance = async (flags: TrainFlags, algorithm: Algorithm): Promise<
     expectile: flags.expectile,
     gamma: flags.gamma,
     prior: flags.prior,
+    beliefWeight: flags.beliefWeight,
     seed: flags.seed,
     encoder: flags.encoder.kind,
     ...(embeddingClient === undefined ? {} : { embeddingClient }),
@@ -156,6 +158,11 @@ export const registerTrain = (program: Command): void => {
       )
         .argParser(encoderChoice)
         .default({ kind: 'hashed' }, 'hashed'),
+    )
+    .option(
+      '--belief-weight <x>',
+      `utterance level: weight of the belief loss; above 0 the state also predicts the hidden persona and the prior and Q read that belief (default ${d.beliefWeight})`,
+      nonNegativeNumber('--belief-weight'),
     )
     .option('--prior <from>', 'utterance level, ilql and mc: what the prior that proposes candidates learns from, all (the behaviour policy) or successes (filtered BC)', choice('--prior', ['all', 'successes'] as const), d.prior)
     .option('--layers <n>', 'token level: transformer layers', positiveInteger('--layers'), t.model.layers)

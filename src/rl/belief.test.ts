@@ -3,10 +3,9 @@ import '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../nn/backend.ts';
-import { createRng } from '../util/rng.ts';
 import type { Dialogue } from '../data/dialogue.ts';
 import { createHashedEmbedder } from '../embed/hashed.ts';
-import { beliefLoss, beliefTargets, createBeliefHead, personaFields } from './belief.ts';
+import { beliefLoss, beliefTargets, personaFields } from './belief.ts';
 import { defaultTrainOptions, train } from './train.ts';
 import { scalar } from '../../test/support/tensor-values.ts';
 
@@ -53,38 +52,42 @@ describe('beliefTargets', () => {
   it('has nothing to predict when every persona is alike', () => {
     const targets = beliefTargets([{ item: 'a' }, { item: 'a' }, {}]);
     expect(targets.fields).toEqual([]);
-    expect(createBeliefHead(targets, 4, createRng(1))).toBeUndefined();
   });
 });
 
 describe('beliefLoss', () => {
-  it('is log V for a zero head, and falls as the head learns which state holds which persona', () => {
+  it('is log V for flat logits, and falls as the logits learn which row holds which persona', () => {
     const targets = beliefTargets([{ item: 'a' }, { item: 'b' }, { item: 'c' }, { item: 'd' }]);
-    const head = createBeliefHead(targets, 4, createRng(1));
-    if (head === undefined) throw new Error('expected a head');
-    const states = tf.eye(4) as tf.Tensor2D;
     const rows = [0, 1, 2, 3];
-    const zero = { ...head, w: tf.variable(tf.zeros([4, 4])) };
-    expect(scalar(beliefLoss(zero, states, rows, targets))).toBeCloseTo(Math.log(4), 5);
-    const before = scalar(beliefLoss(head, states, rows, targets));
+    const flat = tf.zeros([4, 4]) as tf.Tensor2D;
+    expect(scalar(beliefLoss(flat, rows, targets))).toBeCloseTo(Math.log(4), 5);
+    const logits = tf.variable(tf.randomNormal([4, 4], 0, 0.1, 'float32', 1)) as tf.Variable<tf.Rank.R2>;
+    const before = scalar(beliefLoss(logits, rows, targets));
     const optimizer = tf.train.adam(0.1);
-    for (let step = 0; step < 100; step += 1) optimizer.minimize(() => beliefLoss(head, states, rows, targets), false, [head.w, head.b]);
-    const after = scalar(beliefLoss(head, states, rows, targets));
+    for (let step = 0; step < 100; step += 1) optimizer.minimize(() => beliefLoss(logits, rows, targets), false, [logits]);
+    const after = scalar(beliefLoss(logits, rows, targets));
     expect(after).toBeLessThan(before);
     expect(after).toBeLessThan(0.05);
-    tf.dispose([head.w, head.b, zero.w, states]);
+    tf.dispose([flat, logits]);
+  });
+
+  it('averages the fields, each over its own slice of the logits', () => {
+    const targets = beliefTargets([{ item: 'a', size: 'big' }, { item: 'b', size: 'small' }]);
+    // Columns: item a, item b | size big, size small. Row 0 is sure and right on both fields;
+    // row 1 is sure of its item and flat on its size.
+    const logits = tf.tensor2d([[20, 0, 20, 0], [0, 20, 0, 0]]);
+    expect(scalar(beliefLoss(logits, [0, 1], targets))).toBeCloseTo(Math.log(2) / 4, 4);
+    logits.dispose();
   });
 
   it('ignores rows whose persona lacks the field', () => {
     const targets = beliefTargets([{ item: 'a' }, { item: 'b' }, {}]);
-    const head = createBeliefHead(targets, 2, createRng(2));
-    if (head === undefined) throw new Error('expected a head');
-    const states = tf.tensor2d([[1, 0], [0, 1], [5, 5]]);
-    const withMissing = scalar(beliefLoss(head, states, [0, 1, 2], targets));
-    const present = tf.slice(states, [0, 0], [2, 2]) as tf.Tensor2D;
-    const without = scalar(beliefLoss(head, present, [0, 1], targets));
+    const logits = tf.tensor2d([[1, 0], [0, 1], [5, -5]]);
+    const withMissing = scalar(beliefLoss(logits, [0, 1, 2], targets));
+    const present = tf.slice(logits, [0, 0], [2, 2]) as tf.Tensor2D;
+    const without = scalar(beliefLoss(present, [0, 1], targets));
     expect(withMissing).toBeCloseTo(without, 5);
-    tf.dispose([head.w, head.b, states, present]);
+    tf.dispose([logits, present]);
   });
 });
 

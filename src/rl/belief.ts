@@ -1,10 +1,10 @@
 /**
- * An auxiliary belief loss: from each encoded state, predict the hidden persona of the dialogue it
- * came from (the country a user has in mind, what a traveller likes). Imagined data records every
- * persona, so each state of every dialogue, failed or not, says what the answers so far point to;
- * the reward alone says it only at the rare turns where a guess lands. The head trains the shared
- * state encoder to hold that belief, and is dropped afterwards: acting never reads it, and
- * checkpoints do not store it.
+ * The belief loss: from each state, predict the hidden persona of the dialogue it came from (the
+ * country a user has in mind, what a traveller likes). Imagined data records every persona, so
+ * each state of every dialogue, failed or not, says what the answers so far point to; the reward
+ * alone says it only at the rare turns where a guess lands. The network's belief head (see
+ * network.ts) learns it, and the prior and Q read the resulting distribution: an action's value
+ * is averaged over what the state believes of the persona.
  *
  * A persona is flattened into fields (`kind`, `knowledge.rl`, `unsure`), each a categorical
  * target over the values the data shows; arrays count as one value (their sorted elements).
@@ -14,8 +14,6 @@
  * // → Map { 'item' => 'JPN', 'unsure' => 'area', 'knowledge.rl' => '1' }
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../util/rng.ts';
-import { glorotUniform, linear } from '../nn/linear.ts';
 import { crossEntropy } from './losses.ts';
 
 /** Fields with more values than this are free text rather than a hidden choice: not predicted. */
@@ -49,30 +47,16 @@ export const beliefTargets = (personas: readonly unknown[]): BeliefTargets => {
   return { fields, labels };
 };
 
-export type BeliefHead = { w: tf.Variable; b: tf.Variable; offsets: number[] };
-
-export const createBeliefHead = (targets: BeliefTargets, hidden: number, rng: Rng): BeliefHead | undefined => {
-  const sizes = targets.fields.map((field) => field.values.length);
-  const total = sizes.reduce((sum, size) => sum + size, 0);
-  if (total === 0) return undefined;
-  const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((sum, size) => sum + size, 0));
-  const random = () => rng.next();
-  return {
-    w: tf.variable(tf.tensor2d(glorotUniform(hidden, total, random), [hidden, total]), true, 'belief.w'),
-    b: tf.variable(tf.zeros([total]), true, 'belief.b'),
-    offsets,
-  };
-};
-
-/** The mean over fields of each field's cross-entropy, on the rows where the field is present. */
-export const beliefLoss = (head: BeliefHead, states: tf.Tensor2D, rows: readonly number[], targets: BeliefTargets): tf.Scalar =>
+/** The mean over fields of each field's cross-entropy, on the rows where the field is present; `logits` [rows, values] as the network's belief head gives them. */
+export const beliefLoss = (logits: tf.Tensor2D, rows: readonly number[], targets: BeliefTargets): tf.Scalar =>
   tf.tidy(() => {
-    const logits = linear(tf.relu(states), head.w as tf.Tensor as tf.Tensor2D, head.b as tf.Tensor as tf.Tensor1D);
+    let offset = 0;
     const losses = targets.fields.map((field, f) => {
       const all = targets.labels[f] as Int32Array;
       const labels = Int32Array.from(rows, (row) => Math.max(0, all[row] ?? -1));
       const weights = Float32Array.from(rows, (row) => Number((all[row] ?? -1) >= 0));
-      const slice = tf.slice(logits, [0, head.offsets[f] ?? 0], [-1, field.values.length]) as tf.Tensor2D;
+      const slice = tf.slice(logits, [0, offset], [-1, field.values.length]) as tf.Tensor2D;
+      offset += field.values.length;
       return crossEntropy(slice, labels, weights);
     });
     return tf.div(tf.addN(losses), losses.length) as tf.Scalar;

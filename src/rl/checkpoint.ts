@@ -16,7 +16,7 @@ import { embedderConfigSchema, featureWidth, readsExchanges, unknownEmbedderKind
 import { ReverieError } from '../errors.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { initBackend } from '../nn/backend.ts';
-import { parameterShapes } from './network.ts';
+import { isFixedParameter, parameterShapes } from './network.ts';
 import type { Parameters } from './network.ts';
 import { decodeSafetensors, encodeSafetensors } from '../nn/safetensors.ts';
 import type { NamedTensor } from '../nn/safetensors.ts';
@@ -32,7 +32,13 @@ const checkpointConfigSchema = z.object({
   taskVersion: z.number().int(),
   algorithm: z.enum(['ilql', 'mc', 'bc', 'fbc']),
   embedder: embedderConfigSchema,
-  network: z.object({ inputDimension: z.number().int().positive(), hidden: z.number().int().positive(), exchanges: z.boolean().optional() }),
+  network: z.object({
+    inputDimension: z.number().int().positive(),
+    hidden: z.number().int().positive(),
+    exchanges: z.boolean().optional(),
+    /** The persona fields the belief head predicts, with their values in head order (see belief.ts). */
+    belief: z.array(z.object({ name: z.string(), values: z.array(z.string()).min(2) })).optional(),
+  }),
   training: z.record(z.string(), z.unknown()),
   stats: z.record(z.string(), z.number()),
   library: z.array(z.string()).min(1),
@@ -91,7 +97,12 @@ export const saveCheckpoint = async (
     taskVersion: context.taskVersion,
     algorithm: model.algorithm,
     embedder: context.embedder,
-    network: { inputDimension: featureWidth(context.embedder), hidden: model.options.hidden, ...(readsExchanges(context.embedder) ? { exchanges: true } : {}) },
+    network: {
+      inputDimension: featureWidth(context.embedder),
+      hidden: model.options.hidden,
+      ...(readsExchanges(context.embedder) ? { exchanges: true } : {}),
+      ...(model.belief === undefined ? {} : { belief: model.belief }),
+    },
     training: context.training ?? { ...model.options },
     stats: model.stats,
     library: model.library,
@@ -158,14 +169,14 @@ export const loadCheckpoint = async (directory: string, expect: { task?: string 
   const { tensors } = decodeSafetensors(bytes, weightsFile);
   await initBackend();
   const parameters: Parameters = new Map();
-  for (const [name, shape] of parameterShapes(config.network)) {
+  for (const [name, shape] of parameterShapes({ ...config.network, belief: config.network.belief?.map((field) => field.values.length) })) {
     const tensor = tensors[name];
     if (tensor === undefined || tensor.dtype !== 'F32' || tensor.shape.join(',') !== shape.join(',')) {
       throw new CheckpointError(`${weightsFile}: tensor "${name}" is ${tensor === undefined ? 'missing' : `${tensor.dtype} [${tensor.shape}]`}, expected F32 [${shape}]`, {
         hint: 'The weights do not match config.json; train the model again.',
       });
     }
-    parameters.set(name, tf.variable(tf.tensor(tensor.data as Float32Array, shape), !name.startsWith('target-')));
+    parameters.set(name, tf.variable(tf.tensor(tensor.data as Float32Array, shape), !isFixedParameter(name)));
   }
   const acting = await readActingDefaults(join(directory, 'acting.json'));
   return { config, parameters, library: config.library, ...(acting === undefined ? {} : { acting }) };

@@ -22,10 +22,10 @@ import type { Batch } from './batch.ts';
 import { createAdam } from '../nn/adam.ts';
 import { linear } from '../nn/linear.ts';
 import { conservativeLoss, crossEntropy, expectileLoss, squaredError, tdTarget } from './losses.ts';
-import { encodeActions, encodeStates, firstLayer, initialParameters, isTargetParameter, policyLogits, polyakUpdate, qPaired, qValues, values } from './network.ts';
+import { encodeActions, encodeStates, firstLayer, initialParameters, isFixedParameter, policyLogits, polyakUpdate, qPaired, qValues, values } from './network.ts';
 import type { Encoded, Parameters } from './network.ts';
-import { beliefLoss, beliefTargets, createBeliefHead } from './belief.ts';
-import type { BeliefHead, BeliefTargets } from './belief.ts';
+import { beliefLoss, beliefTargets } from './belief.ts';
+import type { BeliefTargets } from './belief.ts';
 
 export type Algorithm = 'ilql' | 'mc' | 'bc' | 'fbc';
 
@@ -70,8 +70,9 @@ export type TrainOptions = {
    */
   inputDropout: number;
   /**
-   * Weight of the belief loss: the state encoder also learns to predict each dialogue's hidden
-   * persona (see belief.ts). 0 turns it off.
+   * Weight of the belief loss. Above 0, the network gets a belief head that predicts each
+   * dialogue's hidden persona from the state (see belief.ts), and the prior and Q read its
+   * distribution; 0 leaves both out.
    */
   beliefWeight: number;
   seed: number;
@@ -106,6 +107,8 @@ export type TrainedModel = {
   parameters: Parameters;
   /** Every distinct agent utterance of the training data: the candidates an agent can say. */
   library: string[];
+  /** The persona fields the belief head predicts and Q reads, each with its values in head order. */
+  belief?: BeliefTargets['fields'];
   history: { step: number; losses: Record<string, number> }[];
   stats: { dialogues: number; transitions: number; seconds: number; stepsPerSecond: number };
 };
@@ -145,12 +148,12 @@ const priorLoss = (parameters: Parameters, batch: Batch, states: Encoded, candid
     : crossEntropy(policyLogits(parameters, encodeStates(parameters, priorBatch.states, undefined, priorBatch.exchanges), encodeActions(parameters, priorBatch.candidates)), priorBatch.labels);
 
 /** The losses of one batch; without value inputs, just the behaviour model's cross-entropy (and the belief loss). */
-const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConstants, options: TrainOptions, priorBatch?: Batch, belief?: BeliefContext): Record<string, tf.Scalar> => {
+const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConstants, options: TrainOptions, priorBatch?: Batch, belief?: BeliefTargets): Record<string, tf.Scalar> => {
   const states = encodeStates(parameters, batch.states, constants.stateLayer, batch.exchanges);
   const candidates = encodeActions(parameters, batch.candidates, constants.candidateLayer);
   const targets = constants.targets;
   const policy = priorLoss(parameters, batch, states, candidates, priorBatch);
-  const auxiliary: Record<string, tf.Scalar> = belief === undefined ? {} : { belief: beliefLoss(belief.head, states.hidden, batch.rows, belief.targets) };
+  const auxiliary: Record<string, tf.Scalar> = belief === undefined ? {} : { belief: beliefLoss(states.logits as tf.Tensor2D, batch.rows, belief) };
   const inputs = batch.values;
   if (inputs === undefined || targets === undefined) return { policy, ...auxiliary };
   const actions = { raw: inputs.takenRaw, hidden: linear(batch.taken, candidates.hidden) };
@@ -167,8 +170,6 @@ const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConsta
   }
   return { td, value, ...(negatives === undefined ? {} : { cql }), policy, ...auxiliary } as Record<string, tf.Scalar>;
 };
-
-type BeliefContext = { head: BeliefHead; targets: BeliefTargets };
 
 /** Where training reports: a progress line on a stream, and/or a callback every step. */
 export type TrainHooks = {
@@ -202,11 +203,11 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
   const started = performance.now();
   const data = prepareTransitions(dialogues, embedder, options.algorithm === 'fbc' ? 'successes' : 'all', options.gamma);
   const rng = createRng(options.seed).fork(`train-${options.algorithm}`);
-  const parameters = initialParameters({ inputDimension: embedder.dimension, hidden: options.hidden, exchanges: embedder.embedExchanges !== undefined }, rng.fork('init'));
   const targets = options.beliefWeight > 0 ? beliefTargets(data.personas) : undefined;
-  const head = targets === undefined ? undefined : createBeliefHead(targets, options.hidden, rng.fork('belief'));
-  const belief = head === undefined || targets === undefined ? undefined : { head, targets };
-  const trainable = [...[...parameters].filter(([name]) => !isTargetParameter(name)).map(([, variable]) => variable), ...(head === undefined ? [] : [head.w, head.b])];
+  const belief = targets === undefined || targets.fields.length === 0 ? undefined : targets;
+  const shape = { inputDimension: embedder.dimension, hidden: options.hidden, exchanges: embedder.embedExchanges !== undefined, belief: belief?.fields.map((field) => field.values.length) };
+  const parameters = initialParameters(shape, rng.fork('init'));
+  const trainable = [...parameters].filter(([name]) => !isFixedParameter(name)).map(([, variable]) => variable);
   const optimizer = createAdam(trainable.map((variable) => ({ name: variable.name, variable })), { learningRate: options.learningRate });
   const policyOnly = !isValueAlgorithm(options.algorithm);
   // A prior learned from successes draws its own batch of successful rows each step, as filtered
@@ -245,13 +246,13 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
     await hooks.onStep?.(step, Object.keys(parts).length > 0 ? parts : undefined, { parameters, library: data.library });
   }
   progress?.done();
-  if (head !== undefined) tf.dispose([head.w, head.b]);
   const seconds = (performance.now() - started) / 1000;
   return {
     algorithm: options.algorithm,
     options,
     parameters,
     library: data.library,
+    ...(belief === undefined ? {} : { belief: belief.fields }),
     history,
     stats: { dialogues: data.kept, transitions: data.actions.length, seconds, stepsPerSecond: options.steps / seconds },
   };

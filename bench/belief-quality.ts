@@ -1,0 +1,82 @@
+/**
+ * How well a belief head reads the answers, on a built-in guessing catalog: train a learner with
+ * the belief loss, then on the agent turns of held-out imagined dialogues (seed 77, never the
+ * training seed) compare its belief over the item with what the answers so far allow (the
+ * catalog's own reading, as the behaviour agents use it). Prints the belief's mass on items that
+ * fit every answer, whether its most believed item fits, and its probability of the right item
+ * against a uniform belief over the fitting items.
+ *
+ * @example
+ * node --import tsx bench/belief-quality.ts --task countries --dialogues 20000 --algorithm bc
+ */
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { toTransitions } from '../src/data/transitions.ts';
+import { createDialogueEmbedder } from '../src/embed/dialogue.ts';
+import { markdownTable } from '../src/eval/markdown.ts';
+import { imagineOffline } from '../src/imagine/offline.ts';
+import { sparseRows } from '../src/nn/sparse-layers.ts';
+import { exchangeRows } from '../src/rl/exchange-rows.ts';
+import { encodeStates } from '../src/rl/network.ts';
+import { defaultTrainOptions, train } from '../src/rl/train.ts';
+import type { Algorithm } from '../src/rl/train.ts';
+import { readKnowledge } from '../src/tasks/catalog/guess/knowledge.ts';
+import { loadCatalogFile } from '../src/tasks/catalog/load.ts';
+import { countriesCatalogFile } from '../src/tasks/countries/index.ts';
+import { loadBuiltInTask } from '../src/tasks/registry.ts';
+import { givenTrainOptions, trainFlags } from './train-flags.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    task: { type: 'string', default: 'countries' },
+    dialogues: { type: 'string', default: '20000' },
+    algorithm: { type: 'string', default: 'bc' },
+    ...trainFlags,
+    steps: { type: 'string' },
+    held: { type: 'string', default: '300' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+
+const catalogFiles: Record<string, string> = { countries: countriesCatalogFile };
+const catalogFile = catalogFiles[flags.task];
+if (catalogFile === undefined) throw new Error(`--task ${flags.task}: this bench reads the built-in guessing catalogs (${Object.keys(catalogFiles).join(', ')})`);
+const task = await loadBuiltInTask(flags.task);
+const catalog = await loadCatalogFile(catalogFile);
+if (catalog.family !== 'guessing') throw new Error(`${flags.task} is not a guessing catalog`);
+const seed = Number(flags.seed);
+const scratch = (count: string, at: number) => `${process.env.TMPDIR ?? '/tmp'}/reverie-ablation-${flags.task}-${count}-s${at}.jsonl`;
+const { dialogues } = await imagineOffline(task, { count: Number(flags.dialogues), seed, file: scratch(flags.dialogues, seed) });
+const { dialogues: held } = await imagineOffline(task, { count: Number(flags.held), seed: 77, file: scratch(flags.held, 77) });
+const embedder = createDialogueEmbedder({ dimension: 1024 });
+const options = { ...defaultTrainOptions, inputDropout: 0, beliefWeight: 1, ...givenTrainOptions(flags), algorithm: flags.algorithm as Algorithm, seed, ...(flags.steps === undefined ? {} : { steps: Number(flags.steps) }) };
+const model = await train(dialogues, embedder, options);
+const fields = model.belief ?? [];
+const at = fields.findIndex((field) => field.name === 'item');
+const items = fields[at]?.values ?? [];
+if (at < 0) throw new Error('the belief head predicts no item field: train with --belief-weight above 0');
+const offset = fields.slice(0, at).reduce((sum, field) => sum + field.values.length, 0);
+const totals = { states: 0, mass: 0, topFits: 0, topRight: 0, right: 0, uniform: 0 };
+for (const transition of toTransitions(held)) {
+  const item = (held[transition.dialogue]?.persona as { item: string }).item;
+  const fitting = new Set(readKnowledge(catalog, transition.state).candidates.map((candidate) => candidate.id));
+  const belief = tf.tidy(() => {
+    const states = encodeStates(model.parameters, sparseRows([embedder.embedState(transition.state)], 1024), undefined, exchangeRows([embedder.embedExchanges(transition.state)], 1024));
+    return Array.from(states.belief?.dataSync() ?? []).slice(offset, offset + items.length);
+  });
+  const top = items[belief.indexOf(Math.max(...belief))] ?? '';
+  totals.states += 1;
+  totals.mass += items.reduce((sum, id, i) => sum + (fitting.has(id) ? (belief[i] ?? 0) : 0), 0);
+  totals.topFits += Number(fitting.has(top));
+  totals.topRight += Number(top === item);
+  totals.right += belief[items.indexOf(item)] ?? 0;
+  totals.uniform += fitting.has(item) ? 1 / fitting.size : 0;
+}
+const share = (value: number) => (value / totals.states).toFixed(3);
+process.stdout.write(
+  `${flags.task}, ${dialogues.length} dialogues, ${options.algorithm}, belief weight ${options.beliefWeight}, ${options.steps} steps in ${model.stats.seconds.toFixed(0)} s; ${totals.states} agent turns of ${held.length} held-out dialogues\n\n` +
+    markdownTable(
+      ['belief mass on fitting items', 'most believed item fits', 'most believed item is right', 'p(right item)', 'uniform over fitting items'],
+      [[share(totals.mass), share(totals.topFits), share(totals.topRight), share(totals.right), share(totals.uniform)]],
+    ),
+);

@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createValueAgent } from '../agent/value-agent.ts';
+import { createCheckpointAgent } from '../agent/checkpoint-agent.ts';
+import type { Dialogue } from '../data/dialogue.ts';
+import { createDialogueEmbedder } from '../embed/dialogue.ts';
+import type { Turn } from '../task/types.ts';
+import { initBackend } from '../nn/backend.ts';
+import { sparseRows } from '../nn/sparse-layers.ts';
+import { createRng } from '../util/rng.ts';
+import { exchangeRows } from './exchange-rows.ts';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { beliefGain, encodeActions, encodeStates, initialParameters, qPaired, qValues } from './network.ts';
+import type { Parameters } from './network.ts';
+import { defaultTrainOptions, train } from './train.ts';
+import type { TrainedModel } from './train.ts';
+
+/**
+ * The user has A or B in mind; the agent asks about A, then B, then names one. The persona
+ * records the answer, so the belief head learns it from the answers; naming the right one pays 1.
+ */
+const conversation = (answer: 'A' | 'B', named: 'A' | 'B'): Turn[] => [
+  { role: 'user', text: 'Guess which one I picked.' },
+  { role: 'agent', text: 'Is it A?' },
+  { role: 'user', text: answer === 'A' ? 'Yes.' : 'No.' },
+  { role: 'agent', text: 'Is it B?' },
+  { role: 'user', text: answer === 'B' ? 'Yes.' : 'No.' },
+  { role: 'agent', text: `It is ${named}.` },
+];
+const data = (): Dialogue[] =>
+  Array.from({ length: 160 }, (_, i) => {
+    const answer = i % 2 === 0 ? 'A' : 'B';
+    const named = Math.floor(i / 2) % 2 === 0 ? 'A' : 'B';
+    const reward = answer === named ? 1 : 0;
+    return { id: `toy-0-${String(i).padStart(6, '0')}`, task: 'toy', persona: { answer, mood: i % 3 === 0 ? 'calm' : 'busy' }, turns: conversation(answer, named), reward, success: reward >= 0.5, meta: {} };
+  });
+
+const embedder = createDialogueEmbedder({ dimension: 64 });
+const encodeState = (parameters: Parameters, turns: readonly Turn[]) =>
+  encodeStates(parameters, sparseRows([embedder.embedState(turns)], 64), undefined, exchangeRows([embedder.embedExchanges(turns)], 64));
+
+let dir: string;
+let model: TrainedModel;
+
+beforeAll(async () => {
+  await initBackend('cpu');
+  dir = await mkdtemp(join(tmpdir(), 'reverie-belief-'));
+  model = await train(data(), embedder, { ...defaultTrainOptions, algorithm: 'ilql', steps: 400, batchSize: 32, hidden: 16, inputDropout: 0, beliefWeight: 1, seed: 2 });
+}, 120_000);
+
+afterAll(async () => {
+  for (const variable of model.parameters.values()) variable.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the belief head', () => {
+  it('gives a distribution within each persona field', () => {
+    const parameters = initialParameters({ inputDimension: 64, hidden: 8, exchanges: true, belief: [3, 2] }, createRng(1));
+    const belief = tf.tidy(() => Array.from(encodeState(parameters, conversation('A', 'A').slice(0, 3)).belief?.dataSync() ?? []));
+    expect(belief).toHaveLength(5);
+    expect(belief.slice(0, 3).reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 5);
+    expect(belief.slice(3).reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 5);
+    for (const variable of parameters.values()) variable.dispose();
+  });
+
+  it('learns from the answers which item the user has in mind', () => {
+    expect(model.belief?.map((field) => field.name)).toEqual(['answer', 'mood']);
+    const answerOf = (answer: 'A' | 'B') => tf.tidy(() => Array.from(encodeState(model.parameters, conversation(answer, answer).slice(0, -1)).belief?.dataSync() ?? []).slice(0, 2));
+    expect(answerOf('A')[0]).toBeGreaterThan(0.9);
+    expect(answerOf('B')[1]).toBeGreaterThan(0.9);
+  });
+});
+
+describe('Q reading the belief', () => {
+  it('adds Σ belief·score to Q, the same for a pair as for the grid', () => {
+    const parameters = initialParameters({ inputDimension: 64, hidden: 8, exchanges: true, belief: [2] }, createRng(3));
+    const actions = ['It is A.', 'It is B.'].map((text) => embedder.embedAction(text));
+    const turns = conversation('B', 'B').slice(0, -1);
+    const grid = (p: Parameters) => tf.tidy(() => Array.from(qValues(p, 'q1', encodeState(p, turns), encodeActions(p, sparseRows(actions, 64))).dataSync()));
+    const before = grid(parameters);
+    // Zero-initialised, the belief term adds nothing. A score of 1 on B's own features (not the
+    // words the two share) for value 1 then adds, to Q of naming B alone, its features times that
+    // value's belief, times the gain of the persona scores.
+    const shared = new Set(actions[0]?.indices ?? []);
+    const own = [...(actions[1]?.indices ?? [])].map((index, at) => ({ index, value: actions[1]?.values[at] ?? 0 })).filter(({ index }) => !shared.has(index));
+    expect(own.length).toBeGreaterThan(0);
+    const scores = new Float32Array(64 * 2);
+    for (const { index } of own) scores[index * 2 + 1] = 1;
+    parameters.get('q1.persona')?.assign(tf.tensor2d(scores, [64, 2]));
+    const belief = tf.tidy(() => Array.from(encodeState(parameters, turns).belief?.dataSync() ?? []));
+    const after = grid(parameters);
+    const featureSum = own.reduce((sum, { value }) => sum + value, 0);
+    expect(after[0]).toBeCloseTo(before[0] ?? NaN, 5);
+    expect(after[1]).toBeCloseTo((before[1] ?? NaN) + beliefGain * featureSum * (belief[1] ?? NaN), 5);
+    const paired = tf.tidy(() => Array.from(qPaired(parameters, 'q1', encodeState(parameters, turns), encodeActions(parameters, sparseRows([actions[1] as (typeof actions)[number]], 64))).dataSync()));
+    expect(paired[0]).toBeCloseTo(after[1] ?? NaN, 5);
+    for (const variable of parameters.values()) variable.dispose();
+  });
+
+  it('values naming the item the answers point to above naming the other, and round-trips through a checkpoint', async () => {
+    const agent = createValueAgent(model, embedder, { name: 'ilql', policy: 'advantage', k: 4, beta: 4 });
+    for (const answer of ['A', 'B'] as const) {
+      const step = await agent.act(conversation(answer, answer).slice(0, -1));
+      const q = new Map(step.candidates?.map((candidate) => [candidate.text, candidate.q ?? NaN]));
+      const other = answer === 'A' ? 'B' : 'A';
+      expect(q.get(`It is ${answer}.`)).toBeGreaterThan((q.get(`It is ${other}.`) ?? NaN) + 0.3);
+    }
+    await saveCheckpoint(join(dir, 'ilql'), model, { task: 'toy', taskVersion: 1, embedder: embedder.config });
+    const loaded = await loadCheckpoint(join(dir, 'ilql'), { task: 'toy' });
+    expect(loaded.config.network.belief).toEqual([
+      { name: 'answer', values: ['A', 'B'] },
+      { name: 'mood', values: ['busy', 'calm'] },
+    ]);
+    const state = conversation('B', 'B').slice(0, -1);
+    const before = await agent.act(state);
+    const after = await createCheckpointAgent(loaded, { name: 'ilql', k: 4, beta: 4 }).act(state);
+    expect(after.candidates?.map((candidate) => candidate.q)).toEqual(before.candidates?.map((candidate) => candidate.q));
+    for (const variable of loaded.parameters.values()) variable.dispose();
+  }, 60_000);
+});
