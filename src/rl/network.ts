@@ -6,7 +6,8 @@
  * A Q head computes relu(W_s e_s + W_a e_a + W_p (e_s ⊙ e_a) + b)·w + c + Σ_d u_d x_s[d] x_a[d]: the
  * first layer is split so that scoring many actions for one state repeats only the product
  * term, and the last ("wide") term reads raw hashed features that the state and the action
- * share, i.e. where a reply echoes the user's own words. π_β has a wide term of its own.
+ * share, i.e. where a reply echoes the user's own words. π_β has a wide term of its own. With a
+ * belief head, π_β and Q also add Σ_v belief(v|s)·score(a, v) (see beliefLogits and personaScores).
  *
  * @example
  * const parameters = initialParameters({ inputDimension: 1024, hidden: 64 }, rng);
@@ -23,7 +24,7 @@ import type { SparseRows } from '../nn/sparse-layers.ts';
 /**
  * `exchanges`: the state encoder also reads one feature row per exchange (the `dialogue` embedder).
  * `belief`: the number of values of each hidden-persona field the state predicts (see belief.ts);
- * with it, every Q head also reads that prediction.
+ * with it, the prior and every Q head also read that prediction.
  */
 export type NetworkShape = { inputDimension: number; hidden: number; exchanges?: boolean | undefined; belief?: readonly number[] | undefined };
 export type QHead = 'q1' | 'q2' | 'target-q1' | 'target-q2';
@@ -31,10 +32,11 @@ export type Parameters = Map<string, tf.Variable>;
 
 const qHeadShapes = (h: number, d: number): Record<string, number[]> => ({ ws: [h, h], wa: [h, h], wp: [h, h], b: [h], w: [h, 1], c: [1], wide: [d] });
 
-/** Raw hashed features and their encoding, for a batch of states or of actions. */
 /**
- * With a belief head, states also carry its `logits` (what the belief loss trains) and `belief`,
- * the per-field softmax of those logits without a gradient (what Q reads).
+ * Raw hashed features and their encoding, for a batch of states or of actions. With a belief head,
+ * states also carry its `logits` (what the belief loss trains) and `belief`, the per-field softmax
+ * of those logits without a gradient (what the prior and Q read); actions an agent keeps may carry
+ * their persona `scores` per head, computed once.
  */
 export type Encoded = { raw: SparseRows; hidden: tf.Tensor2D; logits?: tf.Tensor2D; belief?: tf.Tensor2D; scores?: ReadonlyMap<string, tf.Tensor2D> };
 
