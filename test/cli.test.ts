@@ -72,4 +72,18 @@ describe('reverie command line', () => {
     expect(stdout).toContain('| all ');
     expect(stdout).toContain(`40 new, 0 already there → ${join(out, 'dialogues.jsonl')}`);
   });
+
+  it('trains with --belief-weight into a checkpoint that records the belief, and evaluates it', async () => {
+    const data = join(dir, 'belief-data');
+    expect((await reverie('imagine', '--task', 'travel', '-n', '40', '--out', data)).code).toBe(0);
+    const checkpoint = join(dir, 'belief-ilql');
+    const trained = await reverie('train', '--data', join(data, 'dialogues.jsonl'), '--algorithm', 'ilql', '--steps', '5', '--belief-weight', '1', '--out', checkpoint);
+    expect(trained.code).toBe(0);
+    expect(trained.stdout).toMatch(/belief \d/);
+    const config = JSON.parse(await readFile(join(checkpoint, 'config.json'), 'utf8'));
+    expect(config.network.belief.map((field: { name: string }) => field.name)).toContain('kind');
+    const evaluated = await reverie('eval', '--task', 'travel', '--agent', `ilql=${checkpoint}`, '--episodes', '4', '--out', join(dir, 'belief-eval'));
+    expect(evaluated.code).toBe(0);
+    expect(evaluated.stdout).toContain('ILQL (utterance-level)');
+  }, 120_000);
 });
