@@ -11,13 +11,11 @@
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
+import { encodeConversation } from '../src/agent/value-agent.ts';
 import { toTransitions } from '../src/data/transitions.ts';
 import { createDialogueEmbedder } from '../src/embed/dialogue.ts';
 import { markdownTable } from '../src/eval/markdown.ts';
 import { imagineOffline } from '../src/imagine/offline.ts';
-import { sparseRows } from '../src/nn/sparse-layers.ts';
-import { exchangeRows } from '../src/rl/exchange-rows.ts';
-import { encodeStates } from '../src/rl/network.ts';
 import { defaultTrainOptions, train } from '../src/rl/train.ts';
 import type { Algorithm } from '../src/rl/train.ts';
 import { readKnowledge } from '../src/tasks/catalog/guess/knowledge.ts';
@@ -61,8 +59,8 @@ for (const transition of toTransitions(held)) {
   const item = (held[transition.dialogue]?.persona as { item: string }).item;
   const fitting = new Set(readKnowledge(catalog, transition.state).candidates.map((candidate) => candidate.id));
   const belief = tf.tidy(() => {
-    const states = encodeStates(model.parameters, sparseRows([embedder.embedState(transition.state)], 1024), undefined, exchangeRows([embedder.embedExchanges(transition.state)], 1024));
-    return Array.from(states.belief?.dataSync() ?? []).slice(offset, offset + items.length);
+    const state = encodeConversation(model.parameters, embedder, transition.state);
+    return Array.from(state.belief?.dataSync() ?? []).slice(offset, offset + items.length);
   });
   const top = items[belief.indexOf(Math.max(...belief))] ?? '';
   totals.states += 1;

@@ -7,6 +7,7 @@
  * const options = { ...defaultTrainOptions, ...givenTrainOptions(flags) };
  */
 import type { TrainOptions } from '../src/rl/train.ts';
+import { definedOnly } from '../src/util/defined.ts';
 
 export const trainFlags = {
   'input-dropout': { type: 'string' },
@@ -21,13 +22,12 @@ type Flags = { [name in keyof typeof trainFlags]?: string | undefined };
 
 export const givenTrainOptions = (flags: Flags): Partial<TrainOptions> => {
   const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
-  const given = {
+  return definedOnly({
     inputDropout: number(flags['input-dropout']),
     prior: flags.prior as TrainOptions['prior'] | undefined,
     beliefWeight: number(flags['belief-weight']),
     polyak: number(flags.polyak),
     expectile: number(flags.expectile),
     cqlWeight: number(flags['cql-weight']),
-  };
-  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  });
 };

@@ -58,6 +58,15 @@ export const saidBefore = (turns: readonly Turn[]): Set<string> => new Set(turns
 
 type Scored = { prior: number[]; q?: number[]; v?: number };
 
+/** One conversation as the network's state: its bag, and its exchange rows when the embedder reads them. */
+export const encodeConversation = (parameters: Parameters, embedder: Embedder, turns: readonly Turn[]): Encoded =>
+  encodeStates(
+    parameters,
+    sparseRows([embedder.embedState(turns)], embedder.dimension),
+    undefined,
+    embedder.embedExchanges === undefined ? undefined : exchangeRows([embedder.embedExchanges(turns)], embedder.dimension),
+  );
+
 export const createValueAgent = (model: ActingModel, embedder: Embedder, options: ValueAgentOptions): Agent => {
   const library = withPersonaScores(model.parameters, encodeActions(model.parameters, sparseRows(model.library.map((text) => embedder.embedAction(text)), embedder.dimension)));
   const k = Math.min(options.k, model.library.length);
@@ -77,13 +86,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
     return { mask: tf.tensor2d(mask, [1, model.library.length]), open: Math.min(k, model.library.length - indices.length) };
   };
 
-  const encodeState = (turns: readonly Turn[]): Encoded =>
-    encodeStates(
-      model.parameters,
-      sparseRows([embedder.embedState(turns)], embedder.dimension),
-      undefined,
-      embedder.embedExchanges === undefined ? undefined : exchangeRows([embedder.embedExchanges(turns)], embedder.dimension),
-    );
+  const encodeState = (turns: readonly Turn[]): Encoded => encodeConversation(model.parameters, embedder, turns);
 
   /** Prior over the candidates (logits renormalised over them), and Q and V for ILQL. */
   const score = (state: Encoded, proposals: Encoded, logits: tf.Tensor): Scored => {
@@ -114,7 +117,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
       if (!advantage && options.reportCandidates !== true) return { best: tf.argMax(logits, 1).dataSync()[0] ?? 0, indices: undefined, scored: undefined };
       const top = tf.topk(logits, open);
       const indices = Array.from(top.indices.dataSync());
-      const proposals = selectActions(library, tf.reshape(top.indices, [-1]) as tf.Tensor1D, indices);
+      const proposals = selectActions(library, indices);
       return { best: undefined, indices, scored: score(state, proposals, top.values) };
     });
     if (result.indices === undefined || result.scored === undefined) return { text: model.library[result.best ?? 0] ?? '' };

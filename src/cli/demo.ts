@@ -2,6 +2,7 @@
  * `reverie demo`: the whole method offline on a built-in task (or all of them), from imagined
  * dialogues to the comparison table on held-out personas.
  */
+import { definedOnly } from '../util/defined.ts';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { builtInTaskNames } from '../tasks/registry.ts';
@@ -47,11 +48,7 @@ export const registerDemo = (program: Command): void => {
           betas: flags.betas,
           train: { ...defaultDemoOptions.train, steps: flags.steps },
           encoder: flags.encoder,
-          trainGiven: {
-            ...(flags.inputDropout === undefined ? {} : { inputDropout: flags.inputDropout }),
-            ...(flags.prior === undefined ? {} : { prior: flags.prior }),
-            ...(flags.beliefWeight === undefined ? {} : { beliefWeight: flags.beliefWeight }),
-          },
+          trainGiven: definedOnly({ inputDropout: flags.inputDropout, prior: flags.prior, beliefWeight: flags.beliefWeight }),
           log: (line) => process.stderr.write(`${line}\n`),
           progress: process.stderr,
         });

@@ -9,6 +9,7 @@
  * baseURL: http://127.0.0.1:11434/v1
  * concurrency: 4
  */
+import { definedOnly } from '../util/defined.ts';
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
@@ -65,7 +66,7 @@ export const loadLlmConfig = async (file: string | undefined): Promise<LlmConfig
 
 /** Flags win over the file; `undefined` flags fall through to it, then to the defaults. */
 export const resolveLlmSettings = (flags: LlmConfig, file: LlmConfig, defaults: { cacheDir: string; temperature: number }) => {
-  const merged = { ...file, ...Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) } as LlmConfig;
+  const merged = { ...file, ...definedOnly(flags) } as LlmConfig;
   if (merged.model === undefined) return undefined;
   const client: Omit<LlmClientOptions, 'env'> = {
     model: parseModelRef(merged.model, merged.baseURL === undefined ? {} : { baseURL: merged.baseURL }),

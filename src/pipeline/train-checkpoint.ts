@@ -8,6 +8,7 @@
  * const trained = await trainCheckpoint(dialogues, { algorithm: 'ilql', steps: 500, out: 'run/ilql' });
  * trained.summary; // transitions, steps per second, final losses
  */
+import { definedOnly } from '../util/defined.ts';
 import { readJsonl } from '../data/jsonl.ts';
 import { dialogueSchema } from '../data/dialogue.ts';
 import type { Dialogue } from '../data/dialogue.ts';
@@ -66,7 +67,7 @@ export const trainCheckpoint = async (dialogues: readonly Dialogue[], options: T
   const { task, version } = datasetTask(dialogues);
   const { out, encoder, dimension, embeddingClient, signal, progress, ...given } = options;
   const embedder = await trainingEmbedder(dialogues, { encoder: encoder ?? 'hashed', dimension: dimension ?? 1024, embeddingClient, signal, progress });
-  const trainOptions: TrainOptions = { ...defaultTrainOptions, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) } as TrainOptions;
+  const trainOptions: TrainOptions = { ...defaultTrainOptions, ...definedOnly(given) };
   const model = await train(dialogues, embedder, trainOptions, progress === undefined ? {} : { progress });
   await saveCheckpoint(out, model, { task, taskVersion: version, embedder: embedder.config });
   const last = model.history.at(-1)?.losses ?? {};

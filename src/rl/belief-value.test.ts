@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createValueAgent } from '../agent/value-agent.ts';
+import { createValueAgent, encodeConversation } from '../agent/value-agent.ts';
 import { createCheckpointAgent } from '../agent/checkpoint-agent.ts';
 import type { Dialogue } from '../data/dialogue.ts';
 import { createDialogueEmbedder } from '../embed/dialogue.ts';
@@ -12,9 +12,8 @@ import type { Turn } from '../task/types.ts';
 import { initBackend } from '../nn/backend.ts';
 import { sparseRows } from '../nn/sparse-layers.ts';
 import { createRng } from '../util/rng.ts';
-import { exchangeRows } from './exchange-rows.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { beliefGain, encodeActions, encodeStates, initialParameters, qPaired, qValues } from './network.ts';
+import { beliefGain, encodeActions, initialParameters, qPaired, qValues } from './network.ts';
 import type { Parameters } from './network.ts';
 import { defaultTrainOptions, train } from './train.ts';
 import type { TrainedModel } from './train.ts';
@@ -40,8 +39,7 @@ const data = (): Dialogue[] =>
   });
 
 const embedder = createDialogueEmbedder({ dimension: 64 });
-const encodeState = (parameters: Parameters, turns: readonly Turn[]) =>
-  encodeStates(parameters, sparseRows([embedder.embedState(turns)], 64), undefined, exchangeRows([embedder.embedExchanges(turns)], 64));
+const encodeState = (parameters: Parameters, turns: readonly Turn[]) => encodeConversation(parameters, embedder, turns);
 
 let dir: string;
 let model: TrainedModel;

@@ -153,12 +153,13 @@ const exchangeSummary = (parameters: Parameters, exchanges: ExchangeRows, states
 /**
  * `known`: this batch's first layer, computed earlier with the current weights (see firstLayer).
  * `exchanges`: required when the network was built with `exchanges`, ignored otherwise.
+ * `belief: false` leaves the belief out, for states only V reads (V does not read it).
  */
-export const encodeStates = (parameters: Parameters, raw: SparseRows, known?: tf.Tensor2D, exchanges?: ExchangeRows): Encoded => {
+export const encodeStates = (parameters: Parameters, raw: SparseRows, known?: tf.Tensor2D, exchanges?: ExchangeRows, { belief = true }: { belief?: boolean } = {}): Encoded => {
   const bag = encode(parameters, 'state', raw, known);
   if (parameters.has('exchange.w1') && exchanges === undefined) throw new Error('this network reads exchange rows: embed states with the dialogue embedder');
   const hidden: tf.Tensor2D = exchanges === undefined || !parameters.has('exchange.w1') ? bag : tf.add(bag, exchangeSummary(parameters, exchanges, raw.count));
-  if (!parameters.has(beliefFields)) return { raw, hidden };
+  if (!belief || !parameters.has(beliefFields)) return { raw, hidden };
   const logits = beliefLogits(parameters, raw, exchanges);
   return { raw, hidden, logits, belief: stopGradient(beliefDistribution(parameters, logits)) };
 };
@@ -232,12 +233,15 @@ const personaScores = (parameters: Parameters, head: QHead | 'policy', actions: 
 export const withPersonaScores = (parameters: Parameters, actions: Encoded): Encoded =>
   parameters.has('policy.persona') ? { ...actions, scores: new Map((['policy', 'target-q1', 'target-q2'] as const).map((head) => [head, personaScores(parameters, head, actions)])) } : actions;
 
-/** Rows `indices` of encoded actions, their scores included. */
-export const selectActions = (actions: Encoded, indices: tf.Tensor1D, positions: readonly number[]): Encoded => ({
-  raw: selectRows(actions.raw, positions),
-  hidden: tf.gather(actions.hidden, indices),
-  ...(actions.scores === undefined ? {} : { scores: new Map([...actions.scores].map(([head, scores]) => [head, tf.gather(scores, indices)])) }),
-});
+/** Rows `positions` of encoded actions, their scores included. */
+export const selectActions = (actions: Encoded, positions: readonly number[]): Encoded => {
+  const indices = tf.tensor1d(Int32Array.from(positions), 'int32');
+  return {
+    raw: selectRows(actions.raw, positions),
+    hidden: tf.gather(actions.hidden, indices),
+    ...(actions.scores === undefined ? {} : { scores: new Map([...actions.scores].map(([head, scores]) => [head, tf.gather(scores, indices)])) }),
+  };
+};
 
 /** Q(s_i, a_j) for every state and every action: [B, A]. */
 export const qValues = (parameters: Parameters, head: QHead, states: Encoded, actions: Encoded): tf.Tensor2D => {

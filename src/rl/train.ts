@@ -131,7 +131,7 @@ const stepConstants = (parameters: Parameters, batch: Batch, options: TrainOptio
     const actions = { raw: inputs.takenRaw, hidden: linear(batch.taken, encodeActions(parameters, batch.candidates, candidateLayer).hidden) };
     const targets = {
       targetQ: tf.minimum(qPaired(parameters, 'target-q1', states, actions), qPaired(parameters, 'target-q2', states, actions)) as tf.Tensor1D,
-      td: tdTarget(inputs.reward, inputs.done, values(parameters, encodeStates(parameters, inputs.next, undefined, inputs.nextExchanges)), options.gamma),
+      td: tdTarget(inputs.reward, inputs.done, values(parameters, encodeStates(parameters, inputs.next, undefined, inputs.nextExchanges, { belief: false })), options.gamma),
     };
     return { stateLayer, candidateLayer, targets };
   });
