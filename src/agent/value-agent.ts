@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Embedder } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
-import { encodeActions, encodeStates, policyLogits, qValues, selectActions, values, withPersonaScores } from '../rl/network.ts';
+import { encodeActions, encodeStates, policyLogits, qValues, selectActions, values } from '../rl/network.ts';
 import type { Encoded, Parameters } from '../rl/network.ts';
 import { exchangeRows } from '../rl/exchange-rows.ts';
 import { sparseRows } from '../nn/sparse-layers.ts';
@@ -68,7 +68,7 @@ export const encodeConversation = (parameters: Parameters, embedder: Embedder, t
   );
 
 export const createValueAgent = (model: ActingModel, embedder: Embedder, options: ValueAgentOptions): Agent => {
-  const library = withPersonaScores(model.parameters, encodeActions(model.parameters, sparseRows(model.library.map((text) => embedder.embedAction(text)), embedder.dimension)));
+  const library = tf.tidy(() => encodeActions(model.parameters, sparseRows(model.library.map((text) => embedder.embedAction(text)), embedder.dimension)));
   const k = Math.min(options.k, model.library.length);
   const advantage = options.policy === 'advantage';
   const avoidRepeats = options.avoidRepeats ?? true;
@@ -147,7 +147,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
 
   return {
     name: options.name,
-    dispose: () => tf.dispose([library.hidden, ...(library.scores?.values() ?? [])]),
+    dispose: () => tf.dispose([library.hidden, ...(library.logits === undefined ? [] : [library.logits]), ...(library.belief === undefined ? [] : [library.belief])]),
     act: async (turns: readonly Turn[], act?: ActOptions) => {
       if (options.propose !== undefined) return fromProposals(turns, options.propose, act?.signal);
       await prepare(turns.map((turn) => turn.text), act?.signal);

@@ -10,10 +10,10 @@ import type { Dialogue } from '../data/dialogue.ts';
 import { createDialogueEmbedder } from '../embed/dialogue.ts';
 import type { Turn } from '../task/types.ts';
 import { initBackend } from '../nn/backend.ts';
-import { sparseRows } from '../nn/sparse-layers.ts';
-import { createRng } from '../util/rng.ts';
+import { selectRows, sparseRows } from '../nn/sparse-layers.ts';
+import { createRng, hashString } from '../util/rng.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { beliefGain, encodeActions, initialParameters, qPaired, qValues } from './network.ts';
+import { beliefGain, encodeActions, initialParameters, policyLogits, qPaired, qValues } from './network.ts';
 import type { Parameters } from './network.ts';
 import { defaultTrainOptions, train } from './train.ts';
 import type { TrainedModel } from './train.ts';
@@ -73,29 +73,38 @@ describe('the belief head', () => {
   });
 });
 
-describe('Q reading the belief', () => {
-  it('adds Σ belief·score to Q, the same for a pair as for the grid', () => {
+describe('Q and the prior reading the belief', () => {
+  it('learns from successful dialogues which item each action goes with', () => {
+    const personaOf = (text: string) => tf.tidy(() => Array.from(encodeActions(model.parameters, sparseRows([embedder.embedAction(text)], 64)).belief?.dataSync() ?? []).slice(0, 2));
+    expect(personaOf('It is A.')[0]).toBeGreaterThan(0.9);
+    expect(personaOf('It is B.')[1]).toBeGreaterThan(0.9);
+  });
+
+  it('adds gain·w·Σ belief(v|s)·P(v|a) to Q, the same for a pair as for the grid, and gain·w·log of it to the prior', () => {
     const parameters = initialParameters({ inputDimension: 64, hidden: 8, exchanges: true, belief: [2] }, createRng(3));
-    const actions = ['It is A.', 'It is B.'].map((text) => embedder.embedAction(text));
+    const actions = sparseRows(['It is A.', 'It is B.'].map((text) => embedder.embedAction(text)), 64);
     const turns = conversation('B', 'B').slice(0, -1);
-    const grid = (p: Parameters) => tf.tidy(() => Array.from(qValues(p, 'q1', encodeState(p, turns), encodeActions(p, sparseRows(actions, 64))).dataSync()));
-    const before = grid(parameters);
-    // Zero-initialised, the belief term adds nothing. A score of 1 on B's own features (not the
-    // words the two share) for value 1 then adds, to Q of naming B alone, its features times that
-    // value's belief, times the gain of the persona scores.
-    const shared = new Set(actions[0]?.indices ?? []);
-    const own = [...(actions[1]?.indices ?? [])].map((index, at) => ({ index, value: actions[1]?.values[at] ?? 0 })).filter(({ index }) => !shared.has(index));
-    expect(own.length).toBeGreaterThan(0);
-    const scores = new Float32Array(64 * 2);
-    for (const { index } of own) scores[index * 2 + 1] = 1;
-    parameters.get('q1.persona')?.assign(tf.tensor2d(scores, [64, 2]));
+    const grid = (p: Parameters) => tf.tidy(() => Array.from(qValues(p, 'q1', encodeState(p, turns), encodeActions(p, actions)).dataSync()));
+    const prior = (p: Parameters) => tf.tidy(() => Array.from(policyLogits(p, encodeState(p, turns), encodeActions(p, actions)).dataSync()));
+    const [qBefore, priorBefore] = [grid(parameters), prior(parameters)];
+    // Zero-initialised, the match weights add nothing. An action head that ties B's own word to
+    // value 1, and a weight of 1 on the field, then add to each action's Q the chance that the
+    // persona is the one the action goes with, times the gain; to its prior logit, the log.
+    parameters.get('belief.action')?.assign(tf.tensor2d(Array.from({ length: 128 }, (_, i) => (i === 2 * (hashString('b') % 64) + 1 ? 1 : 0)), [64, 2]));
+    parameters.get('q1.match')?.assign(tf.tensor1d([1]));
+    parameters.get('policy.match')?.assign(tf.tensor1d([1]));
     const belief = tf.tidy(() => Array.from(encodeState(parameters, turns).belief?.dataSync() ?? []));
-    const after = grid(parameters);
-    const featureSum = own.reduce((sum, { value }) => sum + value, 0);
-    expect(after[0]).toBeCloseTo(before[0] ?? NaN, 5);
-    expect(after[1]).toBeCloseTo((before[1] ?? NaN) + beliefGain * featureSum * (belief[1] ?? NaN), 5);
-    const paired = tf.tidy(() => Array.from(qPaired(parameters, 'q1', encodeState(parameters, turns), encodeActions(parameters, sparseRows([actions[1] as (typeof actions)[number]], 64))).dataSync()));
-    expect(paired[0]).toBeCloseTo(after[1] ?? NaN, 5);
+    const goesWith = tf.tidy(() => Array.from(encodeActions(parameters, actions).belief?.dataSync() ?? []));
+    expect(goesWith[3]).toBeGreaterThan(0.99);
+    expect(goesWith[0]).toBeCloseTo(0.5, 5);
+    const match = [0, 1].map((a) => (belief[0] ?? NaN) * (goesWith[2 * a] ?? NaN) + (belief[1] ?? NaN) * (goesWith[2 * a + 1] ?? NaN));
+    const [qAfter, priorAfter] = [grid(parameters), prior(parameters)];
+    [0, 1].forEach((a) => {
+      expect(qAfter[a]).toBeCloseTo((qBefore[a] ?? NaN) + beliefGain * (match[a] ?? NaN), 4);
+      expect(priorAfter[a]).toBeCloseTo((priorBefore[a] ?? NaN) + beliefGain * Math.log((match[a] ?? NaN) + 1e-4), 4);
+    });
+    const paired = tf.tidy(() => Array.from(qPaired(parameters, 'q1', encodeState(parameters, turns), encodeActions(parameters, selectRows(actions, [1]))).dataSync()));
+    expect(paired[0]).toBeCloseTo(qAfter[1] ?? NaN, 4);
     for (const variable of parameters.values()) variable.dispose();
   });
 

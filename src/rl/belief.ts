@@ -3,8 +3,9 @@
  * country a user has in mind, what a traveller likes). Imagined data records every persona, so
  * each state of every dialogue, failed or not, says what the answers so far point to; the reward
  * alone says it only at the rare turns where a guess lands. The network's belief head (see
- * network.ts) learns it, and the prior and Q read the resulting distribution: an action's value
- * is averaged over what the state believes of the persona.
+ * network.ts) learns it. A second head learns, from each action of a successful dialogue, which
+ * personas that action goes with: the persona of the dialogues where it worked. The prior and Q
+ * read how well the two agree: a guess is worth what the state believes of the item it names.
  *
  * A persona is flattened into fields (`kind`, `knowledge.rl`, `unsure`), each a categorical
  * target over the values the data shows; arrays count as one value (their sorted elements).
@@ -47,14 +48,18 @@ export const beliefTargets = (personas: readonly unknown[]): BeliefTargets => {
   return { fields, labels };
 };
 
-/** The mean over fields of each field's cross-entropy, on the rows where the field is present; `logits` [rows, values] as the network's belief head gives them. */
-export const beliefLoss = (logits: tf.Tensor2D, rows: readonly number[], targets: BeliefTargets): tf.Scalar =>
+/**
+ * The mean over fields of each field's cross-entropy, on the rows where the field is present;
+ * `logits` [rows, values] as a belief head gives them. `only`, if given, keeps the rows it marks
+ * (the action head learns from successful dialogues alone).
+ */
+export const beliefLoss = (logits: tf.Tensor2D, rows: readonly number[], targets: BeliefTargets, only?: Uint8Array): tf.Scalar =>
   tf.tidy(() => {
     let offset = 0;
     const losses = targets.fields.map((field, f) => {
       const all = targets.labels[f] as Int32Array;
       const labels = Int32Array.from(rows, (row) => Math.max(0, all[row] ?? -1));
-      const weights = Float32Array.from(rows, (row) => Number((all[row] ?? -1) >= 0));
+      const weights = Float32Array.from(rows, (row) => Number((all[row] ?? -1) >= 0 && (only === undefined || only[row] === 1)));
       const slice = tf.slice(logits, [0, offset], [-1, field.values.length]) as tf.Tensor2D;
       offset += field.values.length;
       return crossEntropy(slice, labels, weights);

@@ -13,6 +13,14 @@ import { sparseRows } from '../nn/sparse-layers.ts';
 
 const blank: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
 
+/** The sum of sparse vectors, as one sparse vector with sorted indices. */
+const sumVectors = (vectors: readonly SparseVector[]): SparseVector => {
+  const sums = new Map<number, number>();
+  for (const vector of vectors) vector.indices.forEach((index, at) => sums.set(index, (sums.get(index) ?? 0) + (vector.values[at] as number)));
+  const indices = Int32Array.from([...sums.keys()].sort((a, b) => a - b));
+  return { indices, values: Float32Array.from(indices, (index) => sums.get(index) as number) };
+};
+
 export const exchangeRows = (perState: readonly (readonly SparseVector[])[], dimension: number): ExchangeRows => {
   const vectors = perState.flat();
   if (vectors.length === 0) vectors.push(blank);
@@ -25,5 +33,5 @@ export const exchangeRows = (perState: readonly (readonly SparseVector[])[], dim
     if (rows.length > 0) last[state * count + at + rows.length - 1] = 1;
     at += rows.length;
   });
-  return { rows: sparseRows(vectors, dimension), pool, last };
+  return { rows: sparseRows(vectors, dimension), pool, last, sums: sparseRows(perState.map(sumVectors), dimension) };
 };

@@ -7,7 +7,8 @@
  * first layer is split so that scoring many actions for one state repeats only the product
  * term, and the last ("wide") term reads raw hashed features that the state and the action
  * share, i.e. where a reply echoes the user's own words. π_β has a wide term of its own. With a
- * belief head, π_β and Q also add Σ_v belief(v|s)·score(a, v) (see beliefLogits and personaScores).
+ * belief head, π_β and Q also read how well each action matches what the state believes of the
+ * hidden persona (see beliefLogits and personaMatch).
  *
  * @example
  * const parameters = initialParameters({ inputDimension: 1024, hidden: 64 }, rng);
@@ -34,19 +35,20 @@ const qHeadShapes = (h: number, d: number): Record<string, number[]> => ({ ws: [
 
 /**
  * Raw hashed features and their encoding, for a batch of states or of actions. With a belief head,
- * states also carry its `logits` (what the belief loss trains) and `belief`, the per-field softmax
- * of those logits without a gradient (what the prior and Q read); actions an agent keeps may carry
- * their persona `scores` per head, computed once.
+ * both also carry `logits` (what the belief losses train) and `belief`, the per-field softmax of
+ * those logits without a gradient (what the prior and Q read): for a state, what it believes of
+ * the hidden persona; for an action, the personas it goes with when a dialogue succeeds.
  */
-export type Encoded = { raw: SparseRows; hidden: tf.Tensor2D; logits?: tf.Tensor2D; belief?: tf.Tensor2D; scores?: ReadonlyMap<string, tf.Tensor2D> };
+export type Encoded = { raw: SparseRows; hidden: tf.Tensor2D; logits?: tf.Tensor2D; belief?: tf.Tensor2D };
 
 /**
  * The exchanges of a batch of states: every state's rows one after another, and which state each
  * row belongs to. `pool` [states, rows] is 1 where a row belongs to a state and `last` is 1 at
  * each state's latest exchange. A batch always has at least one row (a blank one if no state
- * has an exchange yet), so the exchange weights always take part in the gradient.
+ * has an exchange yet), so the exchange weights always take part in the gradient. `sums` holds
+ * each state's rows added up: what a linear map of the pooled rows needs, at one row per state.
  */
-export type ExchangeRows = { rows: SparseRows; pool: Float32Array; last: Float32Array };
+export type ExchangeRows = { rows: SparseRows; pool: Float32Array; last: Float32Array; sums: SparseRows };
 
 export const parameterShapes = (shape: NetworkShape): Map<string, number[]> => {
   const { inputDimension: d, hidden: h } = shape;
@@ -64,7 +66,8 @@ export const parameterShapes = (shape: NetworkShape): Map<string, number[]> => {
   if (values > 0) {
     shapes.set('belief.bag', [d, values]).set('belief.b', [values]).set(beliefFields, [values, shape.belief?.length ?? 0]);
     if (shape.exchanges === true) shapes.set('belief.exchange', [d, values]);
-    for (const head of ['q1', 'q2', 'target-q1', 'target-q2', 'policy']) shapes.set(`${head}.persona`, [d, values]);
+    shapes.set('belief.action', [d, values]).set('belief.action-b', [values]);
+    for (const head of ['q1', 'q2', 'target-q1', 'target-q2', 'policy']) shapes.set(`${head}.match`, [shape.belief?.length ?? 0]);
   }
   shapes.set('v.w1', [h, h]).set('v.b1', [h]).set('v.w', [h, 1]).set('v.c', [1]);
   shapes.set('policy.w', [h, h]).set('policy.wide', [d]);
@@ -74,11 +77,12 @@ export const parameterShapes = (shape: NetworkShape): Map<string, number[]> => {
 /** Which field each belief value belongs to, one-hot [values, fields]: fixed by the shape, not learned. */
 const beliefFields = 'belief.fields';
 /**
- * The belief head and the persona scores are linear maps from sparse features, started at zero.
- * Adam moves each weight by about the learning rate per step, and a feature such as one country's
- * name turns up in few batches, so at the network's rate they barely move in 3,000 steps. Scaling
- * their outputs by 10 makes them learn ten times faster than the rest (measured on countries,
- * 20,000 dialogues: belief mass on countries that fit every answer 0.79 → 0.90).
+ * The belief heads are linear maps from sparse features, started at zero. Adam moves each weight
+ * by about the learning rate per step, and a feature such as one country's name turns up in few
+ * batches, so at the network's rate they barely move in 3,000 steps. Scaling their outputs by 10
+ * makes them learn ten times faster than the rest (measured on countries, 20,000 dialogues: belief
+ * mass on countries that fit every answer 0.79 → 0.90). The match weights that the prior and Q
+ * read it with are scaled alike.
  */
 export const beliefGain = 10;
 
@@ -103,7 +107,7 @@ export const initialParameters = (shape: NetworkShape, rng: Rng): Parameters => 
     // Vectors (biases, wide weights) start at zero, and so do the belief head (a linear model has
     // no symmetry to break) and what Q reads from it, so a network with a belief head starts as
     // the one without.
-    const zero = cols === undefined || name.endsWith('.persona') || name.startsWith('belief.');
+    const zero = cols === undefined || name.startsWith('belief.');
     const values = name === beliefFields ? fieldLayout(shape.belief ?? []) : zero ? new Float32Array(rows * (cols ?? 1)) : glorotUniform(rows, cols, random);
     const initial = tf.tensor(values, dims);
     parameters.set(name, tf.variable(initial, !isFixedParameter(name)));
@@ -175,9 +179,9 @@ export const encodeStates = (parameters: Parameters, raw: SparseRows, known?: tf
 const beliefLogits = (parameters: Parameters, raw: SparseRows, exchanges: ExchangeRows | undefined): tf.Tensor2D => {
   const bag = sparseLinear(raw, as2d(parameters, 'belief.bag'), as1d(parameters, 'belief.b'));
   if (exchanges === undefined || !parameters.has('belief.exchange')) return tf.mul(bag, beliefGain) as tf.Tensor2D;
+  // Σ_rows (x_row·E) = (Σ_rows x_row)·E: one product per state rather than one per exchange.
   const weights = as2d(parameters, 'belief.exchange');
-  const each = sparseLinear(exchanges.rows, weights, tf.zeros([weights.shape[1]]) as tf.Tensor1D);
-  return tf.mul(tf.add(bag, linear(tf.tensor2d(exchanges.pool, [raw.count, exchanges.rows.count]), each)), beliefGain) as tf.Tensor2D;
+  return tf.mul(tf.add(bag, sparseLinear(exchanges.sums, weights, tf.zeros([weights.shape[1]]) as tf.Tensor1D)), beliefGain) as tf.Tensor2D;
 };
 
 /** A softmax within each field: the state's belief about the hidden persona, [B, values]. */
@@ -188,7 +192,17 @@ const beliefDistribution = (parameters: Parameters, logits: tf.Tensor2D): tf.Ten
   return tf.div(exp, tf.add(perField, 1e-30)) as tf.Tensor2D;
 };
 
-export const encodeActions = (parameters: Parameters, raw: SparseRows, known?: tf.Tensor2D): Encoded => ({ raw, hidden: encode(parameters, 'action', raw, known) });
+/**
+ * With a belief head, an action also carries which personas it goes with, P(v|a) per field: a
+ * linear head over its features, trained on the actions of successful dialogues (see belief.ts).
+ * A guess that names France learns France; a question asked of everyone learns the marginal.
+ */
+export const encodeActions = (parameters: Parameters, raw: SparseRows, known?: tf.Tensor2D): Encoded => {
+  const hidden = encode(parameters, 'action', raw, known);
+  if (!parameters.has('belief.action')) return { raw, hidden };
+  const logits = tf.mul(sparseLinear(raw, as2d(parameters, 'belief.action'), as1d(parameters, 'belief.action-b')), beliefGain) as tf.Tensor2D;
+  return { raw, hidden, logits, belief: stopGradient(beliefDistribution(parameters, logits)) };
+};
 
 /** Σ_d u_d x_s[d] x_a[d] for aligned rows: [B]. */
 const widePaired = (parameters: Parameters, name: string, states: Encoded, actions: Encoded): tf.Tensor1D =>
@@ -209,37 +223,47 @@ export const qPaired = (parameters: Parameters, head: QHead, states: Encoded, ac
     linear(tf.mul(states.hidden, actions.hidden), as2d(parameters, `${head}.wp`), as1d(parameters, `${head}.b`)),
   ]) as tf.Tensor2D;
   const q = tf.add(readout(parameters, head, hidden), widePaired(parameters, `${head}.wide`, states, actions)) as tf.Tensor1D;
-  if (states.belief === undefined) return q;
-  return tf.add(q, tf.sum(tf.mul(states.belief, personaScores(parameters, head, actions)), 1));
+  if (states.belief === undefined || actions.belief === undefined) return q;
+  return tf.add(q, tf.sum(tf.mul(tf.mul(states.belief, actions.belief), matchWeights(parameters, head)), 1));
 };
 
 /**
- * What each action is worth for each value of each persona field, [A, values], read from its raw
- * features: Q adds Σ_v belief(v|s)·score(a, v), the action's value averaged over what the state
- * believes of the persona. A guess of one item is worth much only where that item is believed.
+ * A head's weight per persona field, spread over that field's values ([values]) and scaled by the
+ * belief gain: Q adds Σ_f w_f·m_f(s, a), where m_f = Σ_{v∈f} belief(v|s)·P(v|a) is the chance that
+ * the persona is one the action goes with. For a guess of one item that is the belief in that
+ * item, so one weight per field turns the belief into the guess's expected reward; the [features
+ * × values] map per head that this replaces had to learn each item's name from the few batches
+ * that guess it, and did not (countries: 51% of guesses fit the answers, against 92% for the
+ * belief's own top item).
  */
-const personaScores = (parameters: Parameters, head: QHead | 'policy', actions: Encoded): tf.Tensor2D => {
-  const known = actions.scores?.get(head);
-  if (known !== undefined) return known;
-  const weights = as2d(parameters, `${head}.persona`);
-  return tf.mul(sparseLinear(actions.raw, weights, tf.zeros([weights.shape[1]]) as tf.Tensor1D), beliefGain) as tf.Tensor2D;
-};
+const matchWeights = (parameters: Parameters, head: QHead | 'policy'): tf.Tensor1D =>
+  tf.reshape(linear(as2d(parameters, beliefFields), tf.reshape(tf.mul(get(parameters, `${head}.match`), beliefGain), [-1, 1]) as tf.Tensor2D), [-1]) as tf.Tensor1D;
 
 /**
- * Actions with their persona scores for the heads acting reads (the prior and the target Q
- * heads) computed once: an agent scores its whole library every turn, and recomputing them
- * cost a dense [library, features]·[features, values] product each time.
+ * m_f(s, a) for every state, action and field, the prior's reading of it: Σ_f w_f·log(m_f + ε).
+ * A log-linear prior that names each fitting item about equally often is π(name v|s) ∝ belief(v),
+ * log belief(v) with weight 1; read linearly, a belief spread over 20 items (0.05 each) would need
+ * a weight near 100 to matter.
  */
-export const withPersonaScores = (parameters: Parameters, actions: Encoded): Encoded =>
-  parameters.has('policy.persona') ? { ...actions, scores: new Map((['policy', 'target-q1', 'target-q2'] as const).map((head) => [head, personaScores(parameters, head, actions)])) } : actions;
+const logMatch = (parameters: Parameters, states: Encoded, actions: Encoded): tf.Tensor2D => {
+  const layout = as2d(parameters, beliefFields);
+  const weights = tf.mul(get(parameters, 'policy.match'), beliefGain) as tf.Tensor1D;
+  const fields = layout.shape[1];
+  const terms = Array.from({ length: fields }, (_, f) => {
+    const mask = tf.reshape(tf.slice(layout, [0, f], [-1, 1]), [-1]);
+    const match = linear(tf.mul(states.belief as tf.Tensor2D, mask) as tf.Tensor2D, tf.transpose(actions.belief as tf.Tensor2D) as tf.Tensor2D);
+    return tf.mul(tf.log(tf.add(match, 1e-4)), tf.slice(weights, [f], [1]));
+  });
+  return tf.addN(terms) as tf.Tensor2D;
+};
 
-/** Rows `positions` of encoded actions, their scores included. */
+/** Rows `positions` of encoded actions, their persona included. */
 export const selectActions = (actions: Encoded, positions: readonly number[]): Encoded => {
   const indices = tf.tensor1d(Int32Array.from(positions), 'int32');
   return {
     raw: selectRows(actions.raw, positions),
     hidden: tf.gather(actions.hidden, indices),
-    ...(actions.scores === undefined ? {} : { scores: new Map([...actions.scores].map(([head, scores]) => [head, tf.gather(scores, indices)])) }),
+    ...(actions.belief === undefined ? {} : { belief: tf.gather(actions.belief, indices) }),
   };
 };
 
@@ -253,8 +277,8 @@ export const qValues = (parameters: Parameters, head: QHead, states: Encoded, ac
   const fromProduct = tf.reshape(linear(products, as2d(parameters, `${head}.wp`), as1d(parameters, `${head}.b`)), [b, a, h]);
   const hidden = tf.reshape(tf.add(tf.add(fromState, fromAction), fromProduct), [b * a, h]) as tf.Tensor2D;
   const q = tf.add(tf.reshape(readout(parameters, head, hidden), [b, a]), wideAll(parameters, `${head}.wide`, states, actions)) as tf.Tensor2D;
-  if (states.belief === undefined) return q;
-  return tf.add(q, linear(states.belief, tf.transpose(personaScores(parameters, head, actions)) as tf.Tensor2D));
+  if (states.belief === undefined || actions.belief === undefined) return q;
+  return tf.add(q, linear(tf.mul(states.belief, matchWeights(parameters, head)) as tf.Tensor2D, tf.transpose(actions.belief) as tf.Tensor2D));
 };
 
 export const values = (parameters: Parameters, states: Encoded): tf.Tensor1D =>
@@ -263,8 +287,8 @@ export const values = (parameters: Parameters, states: Encoded): tf.Tensor1D =>
 /** Behaviour-model logits: [B, A]. */
 export const policyLogits = (parameters: Parameters, states: Encoded, actions: Encoded): tf.Tensor2D => {
   const logits = tf.add(linear(linear(states.hidden, as2d(parameters, 'policy.w')), tf.transpose(actions.hidden)), wideAll(parameters, 'policy.wide', states, actions)) as tf.Tensor2D;
-  if (states.belief === undefined) return logits;
-  return tf.add(logits, linear(states.belief, tf.transpose(personaScores(parameters, 'policy', actions)) as tf.Tensor2D));
+  if (states.belief === undefined || actions.belief === undefined) return logits;
+  return tf.add(logits, logMatch(parameters, states, actions));
 };
 
 /** target ← (1 − ρ)·target + ρ·online, for every target head. */

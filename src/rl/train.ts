@@ -128,7 +128,7 @@ const stepConstants = (parameters: Parameters, batch: Batch, options: TrainOptio
     // the target Q and Q follows r + γV(s′).
     if (options.algorithm === 'mc') return { stateLayer, candidateLayer, targets: { targetQ: tf.clone(inputs.returns), td: tf.clone(inputs.returns) } };
     const states = encodeStates(parameters, batch.states, stateLayer, batch.exchanges);
-    const actions = { raw: inputs.takenRaw, hidden: linear(batch.taken, encodeActions(parameters, batch.candidates, candidateLayer).hidden) };
+    const actions = takenActions(batch, encodeActions(parameters, batch.candidates, candidateLayer));
     const targets = {
       targetQ: tf.minimum(qPaired(parameters, 'target-q1', states, actions), qPaired(parameters, 'target-q2', states, actions)) as tf.Tensor1D,
       td: tdTarget(inputs.reward, inputs.done, values(parameters, encodeStates(parameters, inputs.next, undefined, inputs.nextExchanges, { belief: false })), options.gamma),
@@ -137,6 +137,13 @@ const stepConstants = (parameters: Parameters, batch: Batch, options: TrainOptio
   });
 
 type StepConstants = ReturnType<typeof stepConstants>;
+
+/** Each row's taken action, picked out of the batch's encoded candidates. */
+const takenActions = (batch: Batch, candidates: Encoded): Encoded => ({
+  raw: (batch.values as NonNullable<Batch['values']>).takenRaw,
+  hidden: linear(batch.taken, candidates.hidden),
+  ...(candidates.belief === undefined ? {} : { belief: linear(batch.taken, candidates.belief) }),
+});
 
 /**
  * The prior's cross-entropy: on its own batch of successful rows when there is one (a prior
@@ -147,16 +154,25 @@ const priorLoss = (parameters: Parameters, batch: Batch, states: Encoded, candid
     ? crossEntropy(policyLogits(parameters, states, candidates), batch.labels)
     : crossEntropy(policyLogits(parameters, encodeStates(parameters, priorBatch.states, undefined, priorBatch.exchanges), encodeActions(parameters, priorBatch.candidates)), priorBatch.labels);
 
-/** The losses of one batch; without value inputs, just the behaviour model's cross-entropy (and the belief loss). */
-const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConstants, options: TrainOptions, priorBatch?: Batch, belief?: BeliefTargets): Record<string, tf.Scalar> => {
+/** The persona targets of every transition, and which transitions belong to successful dialogues. */
+type BeliefInputs = { targets: BeliefTargets; successful: Uint8Array };
+
+/** The losses of one batch; without value inputs, just the behaviour model's cross-entropy (and the belief losses). */
+const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConstants, options: TrainOptions, priorBatch?: Batch, belief?: BeliefInputs): Record<string, tf.Scalar> => {
   const states = encodeStates(parameters, batch.states, constants.stateLayer, batch.exchanges);
   const candidates = encodeActions(parameters, batch.candidates, constants.candidateLayer);
   const targets = constants.targets;
   const policy = priorLoss(parameters, batch, states, candidates, priorBatch);
-  const auxiliary: Record<string, tf.Scalar> = belief === undefined ? {} : { belief: beliefLoss(states.logits as tf.Tensor2D, batch.rows, belief) };
+  const auxiliary: Record<string, tf.Scalar> =
+    belief === undefined
+      ? {}
+      : {
+          belief: beliefLoss(states.logits as tf.Tensor2D, batch.rows, belief.targets),
+          'action-belief': beliefLoss(tf.gather(candidates.logits as tf.Tensor2D, tf.tensor1d(batch.labels, 'int32')), batch.rows, belief.targets, belief.successful),
+        };
   const inputs = batch.values;
   if (inputs === undefined || targets === undefined) return { policy, ...auxiliary };
-  const actions = { raw: inputs.takenRaw, hidden: linear(batch.taken, candidates.hidden) };
+  const actions = takenActions(batch, candidates);
   const negatives = inputs.negatives === undefined ? undefined : encodeActions(parameters, inputs.negatives);
   const value = options.algorithm === 'mc' ? squaredError(values(parameters, states), targets.targetQ) : expectileLoss(tf.sub(targets.targetQ, values(parameters, states)), options.expectile);
   let td = tf.scalar(0);
@@ -197,6 +213,12 @@ const checkOptions = (options: TrainOptions): void => {
   if (problems.length > 0) throw new TrainOptionsError(`invalid training options: ${problems.join('; ')}`, { hint: 'Fix the flags named above.' });
 };
 
+const successMask = (rows: number, successRows: Int32Array): Uint8Array => {
+  const mask = new Uint8Array(rows);
+  for (const row of successRows) mask[row] = 1;
+  return mask;
+};
+
 export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainedModel> => {
   checkOptions(options);
   await initBackend();
@@ -204,8 +226,8 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
   const data = prepareTransitions(dialogues, embedder, options.algorithm === 'fbc' ? 'successes' : 'all', options.gamma);
   const rng = createRng(options.seed).fork(`train-${options.algorithm}`);
   const targets = options.beliefWeight > 0 ? beliefTargets(data.personas) : undefined;
-  const belief = targets === undefined || targets.fields.length === 0 ? undefined : targets;
-  const shape = { inputDimension: embedder.dimension, hidden: options.hidden, exchanges: embedder.embedExchanges !== undefined, belief: belief?.fields.map((field) => field.values.length) };
+  const belief = targets === undefined || targets.fields.length === 0 ? undefined : { targets, successful: successMask(data.actions.length, data.successRows) };
+  const shape = { inputDimension: embedder.dimension, hidden: options.hidden, exchanges: embedder.embedExchanges !== undefined, belief: belief?.targets.fields.map((field) => field.values.length) };
   const parameters = initialParameters(shape, rng.fork('init'));
   const trainable = [...parameters].filter(([name]) => !isFixedParameter(name)).map(([, variable]) => variable);
   const optimizer = createAdam(trainable.map((variable) => ({ name: variable.name, variable })), { learningRate: options.learningRate });
@@ -224,7 +246,7 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
     let parts: Record<string, number> = {};
     const { value: cost, grads } = tf.variableGrads(() => {
       const losses = batchLosses(parameters, batch, constants, options, priorBatch, belief);
-      const auxiliary = losses.belief === undefined ? [] : [tf.mul(losses.belief, options.beliefWeight)];
+      const auxiliary = [losses.belief, losses['action-belief']].flatMap((loss) => (loss === undefined ? [] : [tf.mul(loss, options.beliefWeight)]));
       const total = policyOnly
         ? tf.addN([losses.policy as tf.Scalar, ...auxiliary])
         : tf.addN([losses.td, losses.value, tf.mul(losses.policy as tf.Scalar, options.policyWeight), ...(losses.cql === undefined ? [] : [tf.mul(losses.cql, options.cqlWeight)]), ...auxiliary] as tf.Tensor[]);
@@ -252,7 +274,7 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
     options,
     parameters,
     library: data.library,
-    ...(belief === undefined ? {} : { belief: belief.fields }),
+    ...(belief === undefined ? {} : { belief: belief.targets.fields }),
     history,
     stats: { dialogues: data.kept, transitions: data.actions.length, seconds, stepsPerSecond: options.steps / seconds },
   };
