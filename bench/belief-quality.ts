@@ -4,7 +4,9 @@
  * training seed) compare its belief over the item with what the answers so far allow (the
  * catalog's own reading, as the behaviour agents use it). Prints the belief's mass on items that
  * fit every answer, whether its most believed item fits, and its probability of the right item
- * against a uniform belief over the fitting items.
+ * against a uniform belief over the fitting items. Then the action head: for each utterance of the
+ * training library that names one item, the probability it gives that item, and whether that is
+ * its most likely one.
  *
  * @example
  * node --import tsx bench/belief-quality.ts --task countries --dialogues 20000 --algorithm bc
@@ -12,6 +14,9 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { encodeConversation } from '../src/agent/value-agent.ts';
+import { sparseRows } from '../src/nn/sparse-layers.ts';
+import { encodeActions } from '../src/rl/network.ts';
+import { readAgentText } from '../src/tasks/catalog/reading.ts';
 import { toTransitions } from '../src/data/transitions.ts';
 import { createDialogueEmbedder } from '../src/embed/dialogue.ts';
 import { markdownTable } from '../src/eval/markdown.ts';
@@ -71,10 +76,27 @@ for (const transition of toTransitions(held)) {
   totals.uniform += fitting.has(item) ? 1 / fitting.size : 0;
 }
 const share = (value: number) => (value / totals.states).toFixed(3);
+const naming = model.library.flatMap((text) => {
+  const named = readAgentText(catalog, text).items;
+  return named.length === 1 && named[0] !== undefined ? [{ text, item: named[0].id }] : [];
+});
+const goesWith = tf.tidy(() => {
+  const actions = encodeActions(model.parameters, sparseRows(naming.map(({ text }) => embedder.embedAction(text)), embedder.dimension));
+  return (actions.belief?.arraySync() ?? []) as number[][];
+});
+const actionTotals = naming.reduce(
+  (sum, { item }, a) => {
+    const row = (goesWith[a] ?? []).slice(offset, offset + items.length);
+    return { named: sum.named + (row[items.indexOf(item)] ?? 0), top: sum.top + Number(items[row.indexOf(Math.max(...row))] === item) };
+  },
+  { named: 0, top: 0 },
+);
 process.stdout.write(
   `${flags.task}, ${dialogues.length} dialogues, ${options.algorithm}, belief weight ${options.beliefWeight}, ${options.steps} steps in ${model.stats.seconds.toFixed(0)} s; ${totals.states} agent turns of ${held.length} held-out dialogues\n\n` +
     markdownTable(
       ['belief mass on fitting items', 'most believed item fits', 'most believed item is right', 'p(right item)', 'uniform over fitting items'],
       [[share(totals.mass), share(totals.topFits), share(totals.topRight), share(totals.right), share(totals.uniform)]],
-    ),
+    ) +
+    `\n\nThe action head, on the ${naming.length} library utterances that name one item:\n\n` +
+    markdownTable(['P(named item) by the action head', 'named item is its most likely'], [[(actionTotals.named / naming.length).toFixed(3), (actionTotals.top / naming.length).toFixed(3)]]),
 );

@@ -29,7 +29,7 @@ export const registerDemo = (program: Command): void => {
     .option('--encoder <kind>', `state encoder of every learner, ${offlineEmbedderKinds.join(' or ')} (default: dialogue for guessing tasks, hashed otherwise)`, choice('--encoder', offlineEmbedderKinds))
     .option('--input-dropout <x>', `share of state features dropped while training (default: 0 for guessing tasks, ${defaultDemoOptions.train.inputDropout} otherwise)`, nonNegativeNumber('--input-dropout'))
     .option('--prior <from>', `what the prior of ILQL and MC learns from, all or successes (default ${defaultDemoOptions.train.prior})`, choice('--prior', ['all', 'successes'] as const))
-    .option('--belief-weight <x>', `weight of the belief loss of every learner; above 0 the state also predicts the hidden persona and the prior and Q read that belief (default ${defaultDemoOptions.train.beliefWeight})`, nonNegativeNumber('--belief-weight'))
+    .option('--belief-weight <x>', `weight of the belief loss of every learner; above 0 the state also predicts the hidden persona and the prior and Q read that belief (default: 1 for guessing tasks, ${defaultDemoOptions.train.beliefWeight} otherwise)`, nonNegativeNumber('--belief-weight'))
     .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes: number; steps: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: OfflineEmbedderKind; inputDropout?: number; prior?: 'all' | 'successes'; beliefWeight?: number }) => {
       const tasks = flags.task === 'all' ? builtInTaskNames() : [flags.task];
       for (const task of tasks) {

@@ -4,7 +4,7 @@ import { guessingDialogues, taskSettings } from './task-settings.ts';
 
 describe('taskSettings', () => {
   it('gives guessing tasks the exchange encoder, every feature and more dialogues, and leaves the others on the defaults', async () => {
-    expect(taskSettings(await loadBuiltInTask('countries'))).toEqual({ encoder: 'dialogue', train: { inputDropout: 0 }, dialogues: guessingDialogues });
+    expect(taskSettings(await loadBuiltInTask('countries'))).toEqual({ encoder: 'dialogue', train: { inputDropout: 0, beliefWeight: 1 }, dialogues: guessingDialogues });
     for (const name of ['travel', 'instruction', 'persuasion']) expect(taskSettings(await loadBuiltInTask(name))).toEqual({});
   });
 });

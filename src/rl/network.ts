@@ -240,7 +240,7 @@ const matchWeights = (parameters: Parameters, head: QHead | 'policy'): tf.Tensor
   tf.reshape(linear(as2d(parameters, beliefFields), tf.reshape(tf.mul(get(parameters, `${head}.match`), beliefGain), [-1, 1]) as tf.Tensor2D), [-1]) as tf.Tensor1D;
 
 /**
- * m_f(s, a) for every state, action and field, the prior's reading of it: Σ_f w_f·log(m_f + ε).
+ * The prior's reading of the match for every state and action, [B, A]: Σ_f w_f·log(m_f + ε).
  * A log-linear prior that names each fitting item about equally often is π(name v|s) ∝ belief(v),
  * log belief(v) with weight 1; read linearly, a belief spread over 20 items (0.05 each) would need
  * a weight near 100 to matter.
