@@ -10,15 +10,15 @@
 import type { SparseVector } from '../embed/embedder.ts';
 import type { ExchangeRows } from './network.ts';
 import { sparseRows } from '../nn/sparse-layers.ts';
+import { toSparse } from '../embed/hashed.ts';
 
 const blank: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
 
-/** The sum of sparse vectors, as one sparse vector with sorted indices. */
+/** The sum of sparse vectors, as one sparse vector. */
 const sumVectors = (vectors: readonly SparseVector[]): SparseVector => {
   const sums = new Map<number, number>();
   for (const vector of vectors) vector.indices.forEach((index, at) => sums.set(index, (sums.get(index) ?? 0) + (vector.values[at] as number)));
-  const indices = Int32Array.from([...sums.keys()].sort((a, b) => a - b));
-  return { indices, values: Float32Array.from(indices, (index) => sums.get(index) as number) };
+  return toSparse(sums);
 };
 
 export const exchangeRows = (perState: readonly (readonly SparseVector[])[], dimension: number): ExchangeRows => {
