@@ -13,7 +13,7 @@ import { initBackend } from '../nn/backend.ts';
 import { selectRows, sparseRows } from '../nn/sparse-layers.ts';
 import { createRng, hashString } from '../util/rng.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { beliefGain, encodeActions, initialParameters, policyLogits, qPaired, qValues } from './network.ts';
+import { beliefGain, encodeActions, initialParameters, isFixedParameter, policyLogits, qPaired, qValues } from './network.ts';
 import type { Parameters } from './network.ts';
 import { defaultTrainOptions, train } from './train.ts';
 import type { TrainedModel } from './train.ts';
@@ -62,6 +62,27 @@ describe('the belief head', () => {
     expect(belief).toHaveLength(5);
     expect(belief.slice(0, 3).reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 5);
     expect(belief.slice(3).reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 5);
+    for (const variable of parameters.values()) variable.dispose();
+  });
+
+  it('keeps the gradients finite when one field sits far below another (no 0·∞ through its softmax)', () => {
+    const parameters = initialParameters({ inputDimension: 64, hidden: 8, exchanges: true, belief: [3, 2] }, createRng(1));
+    // The second field's bias −30, times the belief gain: 300 logits below the first, its exponentials underflow to zero.
+    parameters.get('belief.b')?.assign(tf.tensor1d([0, 0, 0, -30, -30]));
+    const turns = conversation('A', 'A').slice(0, 3);
+    const { value, grads } = tf.variableGrads(() => {
+      const state = encodeState(parameters, turns);
+      const actions = encodeActions(parameters, sparseRows([embedder.embedAction('It is A.'), embedder.embedAction('It is B.')], 64));
+      return tf.sum(policyLogits(parameters, state, actions)) as tf.Scalar;
+    }, [...parameters].filter(([name]) => !isFixedParameter(name)).map(([, variable]) => variable));
+    expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+    const finite = [...parameters].flatMap(([name, variable]) => {
+      const gradient = grads[variable.name];
+      return gradient === undefined ? [] : [[name, Array.from(gradient.dataSync()).every(Number.isFinite)] as const];
+    });
+    expect(finite.length).toBeGreaterThan(10);
+    expect(finite.filter(([, ok]) => !ok).map(([name]) => name)).toEqual([]);
+    tf.dispose([value, ...Object.values(grads)]);
     for (const variable of parameters.values()) variable.dispose();
   });
 

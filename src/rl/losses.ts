@@ -13,6 +13,16 @@ import * as tf from '@tensorflow/tfjs-core';
 export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0]) as <T extends tf.Tensor>(x: T) => T;
 
 /**
+ * `compute(x)` as an op whose gradient is zero and whose own operations stay off the gradient
+ * tape. `stopGradient(compute(x))` is not the same: tfjs still runs the backward of every
+ * operation inside `compute`, with a zero upstream gradient, and 0·∞ there is NaN (a softmax
+ * whose denominator underflows divides by it squared). Running `compute` inside the custom op's
+ * forward keeps its operations off the tape, which also skips their backward work.
+ */
+export const withoutGradient = <T extends tf.Tensor>(compute: (x: tf.Tensor) => T): ((x: tf.Tensor) => T) =>
+  tf.customGrad(((x: tf.Tensor) => ({ value: compute(x), gradFunc: () => tf.zerosLike(x) })) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor) => T;
+
+/**
  * log Σ_j exp(x_ij) for each row, with its gradient written as the softmax. tf.logSumExp's own
  * gradient goes through the gradient of max, a broadcast Equal that the WASM backend runs on a
  * slow path (1.2 ms for a [128, 85] batch, a twentieth of a whole training step).

@@ -19,7 +19,7 @@ import type { Rng } from '../util/rng.ts';
 import { polyakAverage } from '../nn/polyak.ts';
 import { glorotUniform, linear } from '../nn/linear.ts';
 import { selectRows, sparseLinear, sparseWidePaired, sparseWideProduct } from '../nn/sparse-layers.ts';
-import { stopGradient } from './losses.ts';
+import { withoutGradient } from './losses.ts';
 import type { SparseRows } from '../nn/sparse-layers.ts';
 
 /**
@@ -165,7 +165,7 @@ export const encodeStates = (parameters: Parameters, raw: SparseRows, known?: tf
   const hidden: tf.Tensor2D = exchanges === undefined || !parameters.has('exchange.w1') ? bag : tf.add(bag, exchangeSummary(parameters, exchanges, raw.count));
   if (!belief || !parameters.has(beliefFields)) return { raw, hidden };
   const logits = beliefLogits(parameters, raw, exchanges);
-  return { raw, hidden, logits, belief: stopGradient(beliefDistribution(parameters, logits)) };
+  return { raw, hidden, logits, belief: beliefDistribution(parameters, logits) };
 };
 
 /**
@@ -184,13 +184,18 @@ const beliefLogits = (parameters: Parameters, raw: SparseRows, exchanges: Exchan
   return tf.mul(tf.add(bag, sparseLinear(exchanges.sums, weights, tf.zeros([weights.shape[1]]) as tf.Tensor1D)), beliefGain) as tf.Tensor2D;
 };
 
-/** A softmax within each field: the state's belief about the hidden persona, [B, values]. */
-const beliefDistribution = (parameters: Parameters, logits: tf.Tensor2D): tf.Tensor2D => {
-  const layout = as2d(parameters, beliefFields);
-  const exp = tf.exp(tf.sub(logits, tf.max(logits, 1, true))) as tf.Tensor2D;
-  const perField = linear(linear(exp, layout), tf.transpose(layout) as tf.Tensor2D);
-  return tf.div(exp, tf.add(perField, 1e-30)) as tf.Tensor2D;
-};
+/**
+ * A softmax within each field: the state's belief about the hidden persona, [B, values]. Only the
+ * belief losses train the belief (through its logits); what reads it, the prior and Q, gets no
+ * gradient into it.
+ */
+const beliefDistribution = (parameters: Parameters, logits: tf.Tensor2D): tf.Tensor2D =>
+  withoutGradient((x) => {
+    const layout = as2d(parameters, beliefFields);
+    const exp = tf.exp(tf.sub(x, tf.max(x, 1, true))) as tf.Tensor2D;
+    const perField = linear(linear(exp, layout), tf.transpose(layout) as tf.Tensor2D);
+    return tf.div(exp, tf.add(perField, 1e-30)) as tf.Tensor2D;
+  })(logits);
 
 /**
  * With a belief head, an action also carries which personas it goes with, P(v|a) per field: a
@@ -201,7 +206,7 @@ export const encodeActions = (parameters: Parameters, raw: SparseRows, known?: t
   const hidden = encode(parameters, 'action', raw, known);
   if (!parameters.has('belief.action')) return { raw, hidden };
   const logits = tf.mul(sparseLinear(raw, as2d(parameters, 'belief.action'), as1d(parameters, 'belief.action-b')), beliefGain) as tf.Tensor2D;
-  return { raw, hidden, logits, belief: stopGradient(beliefDistribution(parameters, logits)) };
+  return { raw, hidden, logits, belief: beliefDistribution(parameters, logits) };
 };
 
 /** Σ_d u_d x_s[d] x_a[d] for aligned rows: [B]. */
