@@ -3,7 +3,7 @@ import '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../nn/backend.ts';
-import { conservativeLoss, crossEntropy, expectileLoss, logSumExpRows, squaredError, stopGradient, tdTarget } from './losses.ts';
+import { conservativeLoss, crossEntropy, expectileLoss, logSumExpRows, squaredError, stopGradient, tdTarget, withoutGradient } from './losses.ts';
 import { closeTo, scalar, values } from '../../test/support/tensor-values.ts';
 
 beforeAll(async () => {
@@ -138,6 +138,23 @@ describe('logSumExpRows', () => {
 
   it('is log 2 + 1000 for the row [1000, 1000]', () => {
     expect(scalar(logSumExpRows(tf.tensor2d([[1000, 1000]])))).toBeCloseTo(1000 + Math.log(2), 3);
+  });
+});
+
+describe('withoutGradient', () => {
+  const ratio = withoutGradient((x) => tf.div(tf.mul(x, 2), tf.add(tf.mul(x, 0), 1e-30)));
+
+  it('returns what the computation returns', () => {
+    const x = tf.tensor1d([1e-30, 0]);
+    closeTo(values(ratio(x)), [2, 0]);
+    x.dispose();
+  });
+
+  it('gives a zero gradient, even where the computation’s own backward would be 0·∞', () => {
+    const gradient = tf.grad((x: tf.Tensor) => tf.sum(ratio(x)));
+    closeTo(values(gradient(tf.tensor1d([0, 1]))), [0, 0]);
+    const stopped = tf.grad((x: tf.Tensor) => tf.sum(stopGradient(tf.div(tf.mul(x, 2), tf.add(tf.mul(x, 0), 1e-30)))));
+    expect(values(stopped(tf.tensor1d([0, 1]))).some(Number.isNaN)).toBe(true);
   });
 });
 
