@@ -9,7 +9,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-/** The identity whose gradient is zero: tfjs has no stopGradient op. */
+/**
+ * The identity whose gradient is zero: tfjs has no stopGradient op. The operations that made `x`
+ * still run their backward (with a zero gradient); for a value computed only to be read without
+ * a gradient, `withoutGradient` below keeps them off the tape.
+ */
 export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0]) as <T extends tf.Tensor>(x: T) => T;
 
 /**
