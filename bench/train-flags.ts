@@ -16,6 +16,7 @@ export const trainFlags = {
   polyak: { type: 'string' },
   expectile: { type: 'string' },
   'cql-weight': { type: 'string' },
+  answered: { type: 'string' },
 } as const;
 
 type Flags = { [name in keyof typeof trainFlags]?: string | undefined };
@@ -29,5 +30,6 @@ export const givenTrainOptions = (flags: Flags): Partial<TrainOptions> => {
     polyak: number(flags.polyak),
     expectile: number(flags.expectile),
     cqlWeight: number(flags['cql-weight']),
+    answered: flags.answered === undefined ? undefined : ['on', 'true', '1'].includes(flags.answered),
   });
 };

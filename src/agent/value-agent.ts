@@ -21,6 +21,9 @@ import { encodeActions, encodeStates, policyLogits, qValues, selectActions, valu
 import type { Encoded, Parameters } from '../rl/network.ts';
 import { exchangeRows } from '../rl/exchange-rows.ts';
 import { sparseRows } from '../nn/sparse-layers.ts';
+import { pairRows } from '../nn/pair-layers.ts';
+import { answeredWidth, createAnsweredIndex } from '../embed/answered.ts';
+import type { AnsweredIndex } from '../embed/answered.ts';
 import type { ActOptions, Agent, AgentStep, AgentStepCandidate, Turn } from '../task/types.ts';
 
 /** Candidate replies for a conversation, e.g. k samples from an LLM; `signal` cancels the requests. */
@@ -58,14 +61,20 @@ export const saidBefore = (turns: readonly Turn[]): Set<string> => new Set(turns
 
 type Scored = { prior: number[]; q?: number[]; v?: number };
 
-/** One conversation as the network's state: its bag, and its exchange rows when the embedder reads them. */
-export const encodeConversation = (parameters: Parameters, embedder: Embedder, turns: readonly Turn[]): Encoded =>
-  encodeStates(
+/**
+ * One conversation as the network's state: its bag, its exchange rows when the embedder reads
+ * them, and its answered pairs when the network reads those (`answered` keeps their cache between calls).
+ */
+export const encodeConversation = (parameters: Parameters, embedder: Embedder, turns: readonly Turn[], answered?: AnsweredIndex): Encoded => {
+  const index = answered ?? (parameters.has('policy.answered') ? createAnsweredIndex(embedder.dimension) : undefined);
+  return encodeStates(
     parameters,
     sparseRows([embedder.embedState(turns)], embedder.dimension),
     undefined,
     embedder.embedExchanges === undefined ? undefined : exchangeRows([embedder.embedExchanges(turns)], embedder.dimension),
+    { answered: index === undefined ? undefined : pairRows([index.ofState(turns)], embedder.dimension, answeredWidth) },
   );
+};
 
 export const createValueAgent = (model: ActingModel, embedder: Embedder, options: ValueAgentOptions): Agent => {
   const library = tf.tidy(() => encodeActions(model.parameters, sparseRows(model.library.map((text) => embedder.embedAction(text)), embedder.dimension)));
@@ -73,6 +82,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
   const advantage = options.policy === 'advantage';
   const avoidRepeats = options.avoidRepeats ?? true;
   const libraryIndex = new Map(model.library.map((text, index) => [text.trim(), index]));
+  const answered = model.parameters.has('policy.answered') ? createAnsweredIndex(embedder.dimension) : undefined;
 
   /**
    * −∞ on the library utterances already said, so neither argmax nor top k can pick them, and how
@@ -86,7 +96,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
     return { mask: tf.tensor2d(mask, [1, model.library.length]), open: Math.min(k, model.library.length - indices.length) };
   };
 
-  const encodeState = (turns: readonly Turn[]): Encoded => encodeConversation(model.parameters, embedder, turns);
+  const encodeState = (turns: readonly Turn[]): Encoded => encodeConversation(model.parameters, embedder, turns, answered);
 
   /** Prior over the candidates (logits renormalised over them), and Q and V for ILQL. */
   const score = (state: Encoded, proposals: Encoded, logits: tf.Tensor): Scored => {

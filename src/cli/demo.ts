@@ -30,7 +30,9 @@ export const registerDemo = (program: Command): void => {
     .option('--input-dropout <x>', `share of state features dropped while training (default: 0 for guessing tasks, ${defaultDemoOptions.train.inputDropout} otherwise)`, nonNegativeNumber('--input-dropout'))
     .option('--prior <from>', `what the prior of ILQL and MC learns from, all or successes (default ${defaultDemoOptions.train.prior})`, choice('--prior', ['all', 'successes'] as const))
     .option('--belief-weight <x>', `weight of the belief loss of every learner; above 0 the state also predicts the hidden persona and the prior and Q read that belief (default: 1 for guessing tasks, ${defaultDemoOptions.train.beliefWeight} otherwise)`, nonNegativeNumber('--belief-weight'))
-    .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes: number; steps: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: OfflineEmbedderKind; inputDropout?: number; prior?: 'all' | 'successes'; beliefWeight?: number }) => {
+    .option('--answered', 'the prior and Q of every learner read how the user answered each word a candidate says again (the default)')
+    .option('--no-answered', 'leave the answered words out')
+    .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes: number; steps: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: OfflineEmbedderKind; inputDropout?: number; prior?: 'all' | 'successes'; beliefWeight?: number; answered?: boolean }) => {
       const tasks = flags.task === 'all' ? builtInTaskNames() : [flags.task];
       for (const task of tasks) {
         const out = tasks.length > 1 ? join(flags.out, task) : flags.out;
@@ -48,7 +50,7 @@ export const registerDemo = (program: Command): void => {
           betas: flags.betas,
           train: { ...defaultDemoOptions.train, steps: flags.steps },
           encoder: flags.encoder,
-          trainGiven: definedOnly({ inputDropout: flags.inputDropout, prior: flags.prior, beliefWeight: flags.beliefWeight }),
+          trainGiven: definedOnly({ inputDropout: flags.inputDropout, prior: flags.prior, beliefWeight: flags.beliefWeight, answered: flags.answered }),
           log: (line) => process.stderr.write(`${line}\n`),
           progress: process.stderr,
         });

@@ -48,6 +48,7 @@ type TrainFlags = {
   embeddingsCacheDir?: string;
   prior: TrainOptions['prior'];
   beliefWeight?: number;
+  answered?: boolean;
   seed?: number;
   layers: number;
   embd: number;
@@ -88,6 +89,7 @@ const trainUtterance = async (flags: TrainFlags, algorithm: Algorithm): Promise<
     gamma: flags.gamma,
     prior: flags.prior,
     beliefWeight: flags.beliefWeight,
+    answered: flags.answered,
     seed: flags.seed,
     encoder: flags.encoder.kind,
     ...(embeddingClient === undefined ? {} : { embeddingClient }),
@@ -164,6 +166,8 @@ export const registerTrain = (program: Command): void => {
       `utterance level: weight of the belief loss; above 0 the state also predicts the hidden persona and the prior and Q read that belief (default ${d.beliefWeight})`,
       nonNegativeNumber('--belief-weight'),
     )
+    .option('--answered', `utterance level: the prior and Q read how the user answered each word a candidate says again${d.answered ? ' (the default)' : ''}`)
+    .option('--no-answered', `utterance level: leave the answered words out${d.answered ? '' : ' (the default)'}`)
     .option('--prior <from>', 'utterance level, ilql and mc: what the prior that proposes candidates learns from, all (the behaviour policy) or successes (filtered BC)', choice('--prior', ['all', 'successes'] as const), d.prior)
     .option('--layers <n>', 'token level: transformer layers', positiveInteger('--layers'), t.model.layers)
     .option('--embd <n>', 'token level: hidden size', positiveInteger('--embd'), t.model.embd)

@@ -19,6 +19,10 @@ import { exchangeRows } from './exchange-rows.ts';
 import type { ExchangeRows } from './network.ts';
 import { dropSparse, sparseRows } from '../nn/sparse-layers.ts';
 import type { SparseRows } from '../nn/sparse-layers.ts';
+import { pairRows } from '../nn/pair-layers.ts';
+import type { PairRows } from '../nn/pair-layers.ts';
+import { answeredWidth } from '../embed/answered.ts';
+import type { AnsweredIndex } from '../embed/answered.ts';
 
 export class EmptyTrainingSetError extends ReverieError {
   override readonly name = 'EmptyTrainingSetError';
@@ -40,7 +44,8 @@ export const returnsToGo = (transitions: readonly Transition[], gamma: number): 
 };
 
 /** Only successful dialogues for filtered BC; every dialogue otherwise. */
-export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Embedder, filter: 'all' | 'successes', gamma = 1) => {
+/** `answered`: also keep each state's answered pairs (see embed/answered.ts), for a network that reads them. */
+export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Embedder, filter: 'all' | 'successes', gamma = 1, answered?: AnsweredIndex) => {
   const kept = filter === 'successes' ? dialogues.filter((dialogue) => dialogue.success) : dialogues;
   const transitions = toTransitions(kept);
   if (transitions.length === 0) {
@@ -77,6 +82,7 @@ export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Emb
     next: nextOf(states, (turns) => embedder.embedState(turns), empty),
     /** Exchange rows of each state and next state, for the `dialogue` embedder. */
     stateExchanges,
+    stateAnswered: answered === undefined ? undefined : transitions.map((transition) => answered.ofState(transition.state)),
     nextExchanges: exchanges === undefined || stateExchanges === undefined ? undefined : nextOf(stateExchanges, exchanges, []),
     actions: Int32Array.from(transitions, (transition) => libraryIndex.get(transition.action) ?? 0),
     reward: Float32Array.from(transitions, (transition) => transition.reward),
@@ -110,6 +116,8 @@ export type Batch = {
   states: SparseRows;
   exchanges: ExchangeRows | undefined;
   candidates: SparseRows;
+  /** Each state's answered pairs, when the network reads them. */
+  answered: PairRows | undefined;
   /** One-hot [rows, candidates]: which candidate each row took. */
   taken: tf.Tensor2D;
   labels: Int32Array;
@@ -138,6 +146,7 @@ export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, di
     states: dropSparse(rowsOf(rows.map((row) => data.states[row] as SparseVector)), options.inputDropout, rng),
     exchanges: data.stateExchanges === undefined ? undefined : exchangeRows(rows.map((row) => data.stateExchanges?.[row] ?? []), dimension),
     candidates: rowsOf(pick(candidateIds)),
+    answered: data.stateAnswered === undefined ? undefined : pairRows(rows.map((row) => data.stateAnswered?.[row] ?? []), dimension, answeredWidth),
     taken: tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), candidateIds.length), 'float32') as tf.Tensor2D),
     labels,
     values: undefined,

@@ -38,6 +38,8 @@ const checkpointConfigSchema = z.object({
     exchanges: z.boolean().optional(),
     /** The persona fields the belief head predicts, with their values in head order (see belief.ts). */
     belief: z.array(z.object({ name: z.string(), values: z.array(z.string()).min(2) })).optional(),
+    /** The wide terms read answered words (see embed/answered.ts). */
+    answered: z.boolean().optional(),
   }),
   training: z.record(z.string(), z.unknown()),
   stats: z.record(z.string(), z.number()),
@@ -102,6 +104,7 @@ export const saveCheckpoint = async (
       hidden: model.options.hidden,
       ...(readsExchanges(context.embedder) ? { exchanges: true } : {}),
       ...(model.belief === undefined ? {} : { belief: model.belief }),
+      ...(model.options.answered ? { answered: true } : {}),
     },
     training: context.training ?? { ...model.options },
     stats: model.stats,

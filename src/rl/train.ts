@@ -25,6 +25,7 @@ import { conservativeLoss, crossEntropy, expectileLoss, squaredError, tdTarget }
 import { encodeActions, encodeStates, firstLayer, initialParameters, isFixedParameter, policyLogits, polyakUpdate, qPaired, qValues, values } from './network.ts';
 import type { Encoded, Parameters } from './network.ts';
 import { beliefLoss, beliefTargets } from './belief.ts';
+import { createAnsweredIndex } from '../embed/answered.ts';
 import type { BeliefTargets } from './belief.ts';
 
 export type Algorithm = 'ilql' | 'mc' | 'bc' | 'fbc';
@@ -75,6 +76,11 @@ export type TrainOptions = {
    * distribution; 0 leaves both out.
    */
   beliefWeight: number;
+  /**
+   * The prior's and Q's wide terms also read how the user answered each word a candidate says
+   * again (see embed/answered.ts): an offer the user turned down, a guess the answers ruled out.
+   */
+  answered: boolean;
   seed: number;
 };
 
@@ -99,6 +105,7 @@ export const defaultTrainOptions: TrainOptions = {
   inputDropout: 0.5,
   seed: 0,
   beliefWeight: 0,
+  answered: false,
 };
 
 export type TrainedModel = {
@@ -127,7 +134,7 @@ const stepConstants = (parameters: Parameters, batch: Batch, options: TrainOptio
     // MC regresses both Q and V on the return, so it needs no network pass here; ILQL's V follows
     // the target Q and Q follows r + γV(s′).
     if (options.algorithm === 'mc') return { stateLayer, candidateLayer, targets: { targetQ: tf.clone(inputs.returns), td: tf.clone(inputs.returns) } };
-    const states = encodeStates(parameters, batch.states, stateLayer, batch.exchanges);
+    const states = encodeStates(parameters, batch.states, stateLayer, batch.exchanges, { answered: batch.answered });
     const actions = takenActions(batch, encodeActions(parameters, batch.candidates, candidateLayer));
     const targets = {
       targetQ: tf.minimum(qPaired(parameters, 'target-q1', states, actions), qPaired(parameters, 'target-q2', states, actions)) as tf.Tensor1D,
@@ -152,14 +159,14 @@ const takenActions = (batch: Batch, candidates: Encoded): Encoded => ({
 const priorLoss = (parameters: Parameters, batch: Batch, states: Encoded, candidates: Encoded, priorBatch: Batch | undefined): tf.Scalar =>
   priorBatch === undefined
     ? crossEntropy(policyLogits(parameters, states, candidates), batch.labels)
-    : crossEntropy(policyLogits(parameters, encodeStates(parameters, priorBatch.states, undefined, priorBatch.exchanges), encodeActions(parameters, priorBatch.candidates)), priorBatch.labels);
+    : crossEntropy(policyLogits(parameters, encodeStates(parameters, priorBatch.states, undefined, priorBatch.exchanges, { answered: priorBatch.answered }), encodeActions(parameters, priorBatch.candidates)), priorBatch.labels);
 
 /** The persona targets of every transition, and which transitions belong to successful dialogues. */
 type BeliefInputs = { targets: BeliefTargets; successful: Uint8Array };
 
 /** The losses of one batch; without value inputs, just the behaviour model's cross-entropy (and the belief losses). */
 const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConstants, options: TrainOptions, priorBatch?: Batch, belief?: BeliefInputs): Record<string, tf.Scalar> => {
-  const states = encodeStates(parameters, batch.states, constants.stateLayer, batch.exchanges);
+  const states = encodeStates(parameters, batch.states, constants.stateLayer, batch.exchanges, { answered: batch.answered });
   const candidates = encodeActions(parameters, batch.candidates, constants.candidateLayer);
   const targets = constants.targets;
   const policy = priorLoss(parameters, batch, states, candidates, priorBatch);
@@ -223,11 +230,11 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
   checkOptions(options);
   await initBackend();
   const started = performance.now();
-  const data = prepareTransitions(dialogues, embedder, options.algorithm === 'fbc' ? 'successes' : 'all', options.gamma);
+  const data = prepareTransitions(dialogues, embedder, options.algorithm === 'fbc' ? 'successes' : 'all', options.gamma, options.answered ? createAnsweredIndex(embedder.dimension) : undefined);
   const rng = createRng(options.seed).fork(`train-${options.algorithm}`);
   const targets = options.beliefWeight > 0 ? beliefTargets(data.personas) : undefined;
   const belief = targets === undefined || targets.fields.length === 0 ? undefined : { targets, successful: successMask(data.actions.length, data.successRows) };
-  const shape = { inputDimension: embedder.dimension, hidden: options.hidden, exchanges: embedder.embedExchanges !== undefined, belief: belief?.targets.fields.map((field) => field.values.length) };
+  const shape = { inputDimension: embedder.dimension, hidden: options.hidden, exchanges: embedder.embedExchanges !== undefined, belief: belief?.targets.fields.map((field) => field.values.length), answered: options.answered };
   const parameters = initialParameters(shape, rng.fork('init'));
   const trainable = [...parameters].filter(([name]) => !isFixedParameter(name)).map(([, variable]) => variable);
   const optimizer = createAdam(trainable.map((variable) => ({ name: variable.name, variable })), { learningRate: options.learningRate });
