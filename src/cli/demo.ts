@@ -30,7 +30,7 @@ export const registerDemo = (program: Command): void => {
     .option('--input-dropout <x>', `share of state features dropped while training (default: 0 for guessing tasks, ${defaultDemoOptions.train.inputDropout} otherwise)`, nonNegativeNumber('--input-dropout'))
     .option('--prior <from>', `what the prior of ILQL and MC learns from, all or successes (default ${defaultDemoOptions.train.prior})`, choice('--prior', ['all', 'successes'] as const))
     .option('--belief-weight <x>', `weight of the belief loss of every learner; above 0 the state also predicts the hidden persona and the prior and Q read that belief (default: 1 for guessing tasks, ${defaultDemoOptions.train.beliefWeight} otherwise)`, nonNegativeNumber('--belief-weight'))
-    .option('--answered', 'the prior and Q of every learner read how the user answered each word a candidate says again (the default)')
+    .option('--answered', 'the prior and Q of every learner read how the user answered each word a candidate says again (default: on, except on instruction)')
     .option('--no-answered', 'leave the answered words out')
     .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes: number; steps: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: OfflineEmbedderKind; inputDropout?: number; prior?: 'all' | 'successes'; beliefWeight?: number; answered?: boolean }) => {
       const tasks = flags.task === 'all' ? builtInTaskNames() : [flags.task];

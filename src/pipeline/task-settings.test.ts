@@ -3,8 +3,9 @@ import { loadBuiltInTask } from '../tasks/registry.ts';
 import { guessingDialogues, taskSettings } from './task-settings.ts';
 
 describe('taskSettings', () => {
-  it('gives guessing tasks the exchange encoder, every feature and more dialogues, and leaves the others on the defaults', async () => {
+  it('gives guessing tasks the exchange encoder, every feature and more dialogues, instruction no answered words, and leaves the others on the defaults', async () => {
     expect(taskSettings(await loadBuiltInTask('countries'))).toEqual({ encoder: 'dialogue', train: { inputDropout: 0, beliefWeight: 1 }, dialogues: guessingDialogues });
-    for (const name of ['travel', 'instruction', 'persuasion']) expect(taskSettings(await loadBuiltInTask(name))).toEqual({});
+    expect(taskSettings(await loadBuiltInTask('instruction'))).toEqual({ train: { answered: false } });
+    for (const name of ['travel', 'persuasion']) expect(taskSettings(await loadBuiltInTask(name))).toEqual({});
   });
 });

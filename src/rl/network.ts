@@ -8,7 +8,8 @@
  * term, and the last ("wide") term reads raw hashed features that the state and the action
  * share, i.e. where a reply echoes the user's own words. π_β has a wide term of its own. With a
  * belief head, π_β and Q also read how well each action matches what the state believes of the
- * hidden persona (see beliefLogits and personaMatch).
+ * hidden persona (see beliefLogits and personaMatch). With answered words, the wide terms also
+ * weigh each word an action says again by how the user answered it (see embed/answered.ts).
  *
  * @example
  * const parameters = initialParameters({ inputDimension: 1024, hidden: 64 }, rng);
@@ -223,15 +224,13 @@ export const encodeActions = (parameters: Parameters, raw: SparseRows, known?: t
 };
 
 /**
- * What the answered pairs weigh. Unlike the belief heads they are not scaled up: ten times the
- * rate cost travel's ILQL 0.08 success (300 validation personas, 20,000 dialogues).
+ * A head's wide term, Σ_d u_d x_s[d] x_a[d], for aligned rows: [B]. With answered pairs, plus
+ * Σ over the state's pairs (word, tag) of u'[tag]·x_a[word]: what saying an answered word again is
+ * worth. Unlike the belief heads u' is not scaled up: ten times its rate cost travel's ILQL 0.08
+ * success (300 validation personas, 20,000 dialogues).
  */
 const answeredWeights = (parameters: Parameters, head: string): tf.Tensor1D => as1d(parameters, `${head}.answered`);
 
-/**
- * A head's wide term, Σ_d u_d x_s[d] x_a[d], for aligned rows: [B]. With answered pairs, plus
- * Σ over the state's pairs (word, tag) of u'[tag]·x_a[word]: what saying an answered word again is worth.
- */
 const widePaired = (parameters: Parameters, head: string, states: Encoded, actions: Encoded): tf.Tensor1D => {
   const shared = sparseWidePaired(states.raw, as1d(parameters, `${head}.wide`), actions.raw);
   return states.answered === undefined ? shared : tf.add(shared, pairPaired(states.answered, answeredWeights(parameters, head), actions.raw));

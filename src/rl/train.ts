@@ -105,7 +105,7 @@ export const defaultTrainOptions: TrainOptions = {
   inputDropout: 0.5,
   seed: 0,
   beliefWeight: 0,
-  answered: false,
+  answered: true,
 };
 
 export type TrainedModel = {
