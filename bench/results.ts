@@ -43,7 +43,7 @@ export const topics: Record<TopicId, Topic> = {
       { key: 'trainSeconds', label: 'full training (s)', digits: 1 },
       { key: 'peakRssMB', label: 'peak RSS (MB)', digits: 0 },
       { key: 'ilqlOverBc', label: 'ILQL ÷ BC', digits: 2 },
-      { key: 'overHashed', label: '÷ hashed (time/step)', digits: 2 },
+      { key: 'overHashed', label: '÷ plain hashed (time/step)', digits: 2 },
       { key: 'oursOverTorch', label: 'ours ÷ PyTorch (time/step)', digits: 2 },
     ],
   },

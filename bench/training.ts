@@ -27,11 +27,14 @@ export const disposeModel = (model: TrainedModel): void => {
   for (const variable of model.parameters.values()) variable.dispose();
 };
 
+/** The network the PyTorch reference builds too: without answered words, which get rows of their own. */
+const plain = { ...defaultTrainOptions, answered: false };
+
 /** One training run of `steps` steps: ms per step and transitions per second of steps 2…steps. */
-const timeSteps = async (dialogues: readonly Dialogue[], embedder: Embedder, algorithm: Algorithm, steps: number) => {
+const timeSteps = async (dialogues: readonly Dialogue[], embedder: Embedder, algorithm: Algorithm, steps: number, answered = false) => {
   let first = 0;
   let last = 0;
-  const options = { ...defaultTrainOptions, algorithm, steps };
+  const options = { ...plain, algorithm, steps, answered };
   const model = await train(dialogues, embedder, options, {
     onStep: (step) => {
       const now = performance.now();
@@ -51,7 +54,7 @@ const timeFullRuns = async (dialogues: readonly Dialogue[], embedder: Embedder, 
   for (let run = 1; run <= runs; run += 1) {
     note(`train ${algorithm}, full ${defaultTrainOptions.steps} steps on ${dialogues.length} dialogues: run ${run}/${runs}`);
     const started = performance.now();
-    const model = await train(dialogues, embedder, { ...defaultTrainOptions, algorithm });
+    const model = await train(dialogues, embedder, { ...plain, algorithm });
     samples.push({ trainSeconds: (performance.now() - started) / 1000 });
     disposeModel(model);
   }
@@ -73,6 +76,12 @@ export const benchTraining = async (dialogues: readonly Dialogue[], embedder: Em
     const samples = await repeat(options.runs, `train ${algorithm} with the dialogue encoder (${options.steps} steps)`, () => timeSteps(dialogues, dialogue, algorithm, options.steps));
     const values = medianOf(samples);
     rows.push({ name: `${algorithm}, dialogue encoder`, values: { ...values, overHashed: (values['msPerStep'] ?? NaN) / perStep(algorithm) } });
+  }
+  // Answered words (on by default) add a wide term per head that reads each state's answered pairs.
+  for (const algorithm of ['bc', 'ilql'] as const) {
+    const samples = await repeat(options.runs, `train ${algorithm} with answered words (${options.steps} steps)`, () => timeSteps(dialogues, embedder, algorithm, options.steps, true));
+    const values = medianOf(samples);
+    rows.push({ name: `${algorithm}, answered words`, values: { ...values, overHashed: (values['msPerStep'] ?? NaN) / perStep(algorithm) } });
   }
   const ilql = rows.find((row) => row.name === 'ilql');
   if (ilql !== undefined) ilql.values['ilqlOverBc'] = perStep('ilql') / perStep('bc');

@@ -81,7 +81,7 @@ const outputs = (parameters: Parameters): Record<string, number[]> =>
 
 describe('saveCheckpoint / loadCheckpoint', () => {
   it('round-trips every parameter bit for bit', () => {
-    const names = [...parameterShapes({ inputDimension: 64, hidden: 8 }).keys()];
+    const names = [...parameterShapes({ inputDimension: 64, hidden: 8, answered: true }).keys()];
     expect([...loaded.parameters.keys()].sort()).toEqual([...names].sort());
     expect([...model.parameters.keys()].sort()).toEqual([...names].sort());
     for (const name of names) {
@@ -98,7 +98,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     expect(loaded.library).toEqual(model.library);
     expect(loaded.config).toEqual(config);
     expect(config).toMatchObject({ task: 'travel', taskVersion: 1, algorithm: 'ilql', formatVersion: checkpointFormatVersion });
-    expect(config.network).toEqual({ inputDimension: 64, hidden: 8 });
+    expect(config.network).toEqual({ inputDimension: 64, hidden: 8, answered: true });
     expect(config.embedder).toEqual({ kind: 'hashed', version: 1, dimension: 64 });
     expect(JSON.parse(await readFile(join(saved, 'config.json'), 'utf8'))).toEqual(config);
   });

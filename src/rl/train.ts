@@ -226,7 +226,9 @@ const successMask = (rows: number, successRows: Int32Array): Uint8Array => {
   return mask;
 };
 
-export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainedModel> => {
+export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, given: TrainOptions, hooks: TrainHooks = {}): Promise<TrainedModel> => {
+  // Answered words meet a candidate's hashed n-grams; an embeddings encoder's features are a model's vector, so it goes without.
+  const options = { ...given, answered: given.answered && embedder.config.kind !== 'embeddings' };
   checkOptions(options);
   await initBackend();
   const started = performance.now();
