@@ -3,7 +3,7 @@
  * utterance that held it. A candidate that offers again what the user turned down ("hiking"
  * after "Hmm, not really my thing"), or guesses a country in a region the user ruled out, shares
  * its words with an utterance that got a "no"; the network weighs each such (reply, word) pair
- * against the candidate's own words (see rl/answered-rows.ts), so the prior and Q can learn that
+ * against the candidate's own words (see nn/pair-layers.ts), so the prior and Q can learn that
  * a word answered "no" should not come back, whatever the task's words are.
  *
  * A reply is read two ways: its first word ("yes", "hmm", "none") and its polarity (negative if

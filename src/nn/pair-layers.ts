@@ -83,13 +83,11 @@ function pairCells(x: PairRows, y: SparseRows, paired: boolean, cells: Float32Ar
       }
       if (!backward) cells[cell] = sum;
     }
-    for (let e = start; e < end; e += 1) {
-      const f = x.features[e] as number;
-      if (backward) u[x.weights[e] as number] = (u[x.weights[e] as number] as number) + (scratch[f] as number);
-    }
-    // Clear only what was touched: the state's features (forward), or the candidates' (backward).
-    for (let e = start; e < end; e += 1) if (!backward) scratch[x.features[e] as number] = 0;
-    if (backward) for (let j = first; j < last; j += 1) for (let e = y.offsets[j] as number; e < (y.offsets[j + 1] as number); e += 1) scratch[y.indices[e] as number] = 0;
+    // Clear only what was touched: the candidates' features (backward) or the state's (forward).
+    if (backward) {
+      for (let e = start; e < end; e += 1) u[x.weights[e] as number] = (u[x.weights[e] as number] as number) + (scratch[x.features[e] as number] as number);
+      for (let j = first; j < last; j += 1) for (let e = y.offsets[j] as number; e < (y.offsets[j + 1] as number); e += 1) scratch[y.indices[e] as number] = 0;
+    } else for (let e = start; e < end; e += 1) scratch[x.features[e] as number] = 0;
   }
 }
 

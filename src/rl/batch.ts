@@ -43,8 +43,10 @@ export const returnsToGo = (transitions: readonly Transition[], gamma: number): 
   return returns;
 };
 
-/** Only successful dialogues for filtered BC; every dialogue otherwise. */
-/** `answered`: also keep each state's answered pairs (see embed/answered.ts), for a network that reads them. */
+/**
+ * Only successful dialogues for filtered BC; every dialogue otherwise. `answered`: also keep each
+ * state's answered pairs (see embed/answered.ts), for a network that reads them.
+ */
 export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Embedder, filter: 'all' | 'successes', gamma = 1, answered?: AnsweredIndex) => {
   const kept = filter === 'successes' ? dialogues.filter((dialogue) => dialogue.success) : dialogues;
   const transitions = toTransitions(kept);
