@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { LinearShapeError } from './linear.ts';
+import { loopOverWeights } from './sparse-layers.ts';
 import type { SparseRows } from './sparse-layers.ts';
 
 /**
@@ -96,20 +97,7 @@ const pairs = (x: PairRows, u: tf.Tensor1D, y: SparseRows, paired: boolean): tf.
     throw new LinearShapeError(`pair product: pairs of widths ${x.dimension} and ${x.width} do not fit candidates of ${y.dimension} features and a weight of ${u.shape[0]}`, { hint: 'Build the pairs with the widths the network was built for.' });
   }
   if (paired && x.count !== y.count) throw new LinearShapeError(`paired pair product: ${x.count} rows against ${y.count}`, { hint: 'Pair each state with exactly one action.' });
-  const shape = paired ? [x.count] : [x.count, y.count];
-  const op = tf.customGrad(((weights: tf.Tensor1D) => {
-    const out = new Float32Array(paired ? x.count : x.count * y.count);
-    pairCells(x, y, paired, out, weights.dataSync() as Float32Array, false);
-    return {
-      value: tf.tensor(out, shape),
-      gradFunc: (dy: tf.Tensor) => {
-        const du = new Float32Array(x.width);
-        pairCells(x, y, paired, dy.dataSync() as Float32Array, du, true);
-        return tf.tensor1d(du);
-      },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return op(u);
+  return loopOverWeights(u, { rows: x.count, columns: y.count, paired }, (cells, weights, backward) => pairCells(x, y, paired, cells, weights, backward));
 };
 
 /** Σ_{(f, w) ∈ x[i]} u[w]·y[j, f] for every row i of x and j of y: [x rows, y rows]. Differentiable in u. */

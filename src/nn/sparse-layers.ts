@@ -126,24 +126,36 @@ function sharedFeatures(x: SparseRows, y: SparseRows, paired: boolean, cells: Fl
   }
 }
 
-const wide = (x: SparseRows, u: tf.Tensor1D, y: SparseRows, paired: boolean): tf.Tensor => {
-  checkWidth('wide product', x, u.shape[0]);
-  checkWidth('wide product', y, u.shape[0]);
-  if (paired && x.count !== y.count) throw new LinearShapeError(`paired wide product: ${x.count} rows against ${y.count}`, { hint: 'Pair each state with exactly one action.' });
-  const shape = paired ? [x.count] : [x.count, y.count];
+/**
+ * A custom-gradient op over a weight vector u whose forward and backward are JS loops: `cells`
+ * fills the output from the weights (forward) or the weights' gradient from the output's
+ * (backward). `rows`/`columns`: the output's shape, [rows] when `paired`.
+ */
+export const loopOverWeights = (
+  u: tf.Tensor1D,
+  { rows, columns, paired }: { rows: number; columns: number; paired: boolean },
+  cells: (cells: Float32Array, weights: Float32Array, backward: boolean) => void,
+): tf.Tensor => {
   const op = tf.customGrad(((weights: tf.Tensor1D) => {
-    const out = new Float32Array(paired ? x.count : x.count * y.count);
-    sharedFeatures(x, y, paired, out, weights.dataSync() as Float32Array, false);
+    const out = new Float32Array(paired ? rows : rows * columns);
+    cells(out, weights.dataSync() as Float32Array, false);
     return {
-      value: tf.tensor(out, shape),
+      value: tf.tensor(out, paired ? [rows] : [rows, columns]),
       gradFunc: (dy: tf.Tensor) => {
-        const du = new Float32Array(x.dimension);
-        sharedFeatures(x, y, paired, dy.dataSync() as Float32Array, du, true);
+        const du = new Float32Array(u.shape[0]);
+        cells(dy.dataSync() as Float32Array, du, true);
         return tf.tensor1d(du);
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(u);
+};
+
+const wide = (x: SparseRows, u: tf.Tensor1D, y: SparseRows, paired: boolean): tf.Tensor => {
+  checkWidth('wide product', x, u.shape[0]);
+  checkWidth('wide product', y, u.shape[0]);
+  if (paired && x.count !== y.count) throw new LinearShapeError(`paired wide product: ${x.count} rows against ${y.count}`, { hint: 'Pair each state with exactly one action.' });
+  return loopOverWeights(u, { rows: x.count, columns: y.count, paired }, (cells, weights, backward) => sharedFeatures(x, y, paired, cells, weights, backward));
 };
 
 /** Σ_d u_d x[i, d] y[j, d] for every row i of x and j of y: [x rows, y rows]. Differentiable in u. */

@@ -229,17 +229,15 @@ export const encodeActions = (parameters: Parameters, raw: SparseRows, known?: t
  * worth. Unlike the belief heads u' is not scaled up: ten times its rate cost travel's ILQL 0.08
  * success (300 validation personas, 20,000 dialogues).
  */
-const answeredWeights = (parameters: Parameters, head: string): tf.Tensor1D => as1d(parameters, `${head}.answered`);
-
 const widePaired = (parameters: Parameters, head: string, states: Encoded, actions: Encoded): tf.Tensor1D => {
   const shared = sparseWidePaired(states.raw, as1d(parameters, `${head}.wide`), actions.raw);
-  return states.answered === undefined ? shared : tf.add(shared, pairPaired(states.answered, answeredWeights(parameters, head), actions.raw));
+  return states.answered === undefined ? shared : tf.add(shared, pairPaired(states.answered, as1d(parameters, `${head}.answered`), actions.raw));
 };
 
 /** The same for every state and action: [B, A]. */
 const wideAll = (parameters: Parameters, head: string, states: Encoded, actions: Encoded): tf.Tensor2D => {
   const shared = sparseWideProduct(states.raw, as1d(parameters, `${head}.wide`), actions.raw);
-  return states.answered === undefined ? shared : tf.add(shared, pairProduct(states.answered, answeredWeights(parameters, head), actions.raw));
+  return states.answered === undefined ? shared : tf.add(shared, pairProduct(states.answered, as1d(parameters, `${head}.answered`), actions.raw));
 };
 
 const readout = (parameters: Parameters, head: string, hidden: tf.Tensor2D): tf.Tensor1D =>
