@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Turn } from '../task/types.ts';
-import { createHashedEmbedder, densify, tokenize } from './hashed.ts';
+import { addBlock, createHashedEmbedder, densify, ngrams, tokenize, toSparse } from './hashed.ts';
 import type { SparseVector } from './hashed.ts';
 
 const embedder = createHashedEmbedder({ dimension: 1024 });
@@ -80,6 +80,25 @@ describe('createHashedEmbedder', () => {
 
   it('an empty action is the zero vector', () => {
     expect(plain(embedder.embedAction('?!'))).toEqual({ indices: [], values: [] });
+  });
+
+  it('a state is four blocks of log(1 + count) features, the same after its turns were met in other states', () => {
+    const wordyTurn = fc.record({ role: fc.constantFrom<Turn['role']>('user', 'agent'), text: wordyText });
+    fc.assert(
+      fc.property(fc.array(wordyTurn, { maxLength: 7 }), fc.array(fc.array(wordyTurn, { maxLength: 4 }), { maxLength: 3 }), (turns, earlier) => {
+        const dimension = 64;
+        const expected = new Map<number, number>();
+        const grams = (turn: Turn) => ngrams(tokenize(turn.text));
+        addBlock(expected, turns.flatMap((turn) => grams(turn).map((gram) => `${turn.role === 'user' ? 'u' : 'a'}:${gram}`)), dimension, 1);
+        addBlock(expected, turns.filter((turn) => turn.role === 'user').flatMap(grams), dimension, 1);
+        const last = turns.findLast((turn) => turn.role === 'user');
+        if (last !== undefined) addBlock(expected, grams(last).map((gram) => `l:${gram}`), dimension, 1);
+        addBlock(expected, [`turns:${turns.filter((turn) => turn.role === 'agent').length}`], dimension, 1);
+        const warm = createHashedEmbedder({ dimension });
+        for (const other of [...earlier, turns.slice(1), turns]) warm.embedState(other);
+        expect(plain(warm.embedState(turns))).toEqual(plain(toSparse(expected)));
+      }),
+    );
   });
 
   it('state vectors differ when only the role of a turn differs', () => {

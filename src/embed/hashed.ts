@@ -43,21 +43,101 @@ export const checkDimension = (dimension: number): void => {
   if (!Number.isInteger(dimension) || dimension < 16) throw new RangeError(`embedding dimension must be an integer ≥ 16, got ${dimension}`);
 };
 
+/** The hashed feature indices one turn adds to each block of a state's bag. */
+type TurnIndices = { history: Int32Array; user: Int32Array; last: Int32Array };
+
+const hashedIndices = (features: readonly string[], dimension: number): Int32Array => Int32Array.from(features, (feature) => hashString(feature) % dimension);
+
+const turnIndices = (turn: Turn, dimension: number): TurnIndices => {
+  const grams = ngrams(tokenize(turn.text));
+  const user = turn.role === 'user';
+  return {
+    history: hashedIndices(grams.map((gram) => `${user ? 'u' : 'a'}:${gram}`), dimension),
+    user: user ? hashedIndices(grams, dimension) : new Int32Array(0),
+    last: user ? hashedIndices(grams.map((gram) => `l:${gram}`), dimension) : new Int32Array(0),
+  };
+};
+
+/**
+ * A state's bag built on dense scratch arrays: each block adds log(1 + count) of every index its
+ * lists hold, as addBlock does for features not yet hashed, in the same order, so the sums are the
+ * same to the last bit. States are embedded a hundred thousand times per dataset; Maps made this
+ * the slowest part of preparing one.
+ */
+const createBagBuilder = (dimension: number) => {
+  const counts = new Int32Array(dimension);
+  const sums = new Float64Array(dimension);
+  const present = new Uint8Array(dimension);
+  const touched: number[] = [];
+  const block: number[] = [];
+  return {
+    add(lists: readonly Int32Array[]): void {
+      for (const list of lists) {
+        for (const index of list) {
+          if (counts[index] === 0) block.push(index);
+          counts[index] = (counts[index] as number) + 1;
+        }
+      }
+      for (const index of block) {
+        if (present[index] === 0) {
+          present[index] = 1;
+          touched.push(index);
+        }
+        sums[index] = (sums[index] as number) + Math.log1p(counts[index] as number);
+        counts[index] = 0;
+      }
+      block.length = 0;
+    },
+    /** The bag as a sparse vector, indices ascending; the builder is empty again afterwards. */
+    take(): SparseVector {
+      const indices = new Int32Array(touched.length);
+      for (let i = 0; i < touched.length; i += 1) indices[i] = touched[i] as number;
+      indices.sort();
+      const values = new Float32Array(indices.length);
+      for (let i = 0; i < indices.length; i += 1) {
+        const index = indices[i] as number;
+        values[i] = sums[index] as number;
+        sums[index] = 0;
+        present[index] = 0;
+      }
+      touched.length = 0;
+      return { indices, values };
+    },
+  };
+};
+
+/**
+ * Turns kept per embedder, hashed: every later state of a dialogue holds its earlier turns again,
+ * and imagined data repeats the same lines across thousands of dialogues, so training embeds each
+ * distinct turn once. The cap bounds an agent that meets free text for a long time.
+ */
+const turnCacheLimit = 200_000;
+
 export const createHashedEmbedder = ({ dimension }: { dimension: number }): StateEmbedder<HashedEmbedderConfig> => {
   checkDimension(dimension);
+  const turns = new Map<string, TurnIndices>();
+  const indicesOf = (turn: Turn): TurnIndices => {
+    const key = `${turn.role}\u0000${turn.text}`;
+    const known = turns.get(key);
+    if (known !== undefined) return known;
+    if (turns.size >= turnCacheLimit) turns.clear();
+    const made = turnIndices(turn, dimension);
+    turns.set(key, made);
+    return made;
+  };
+  const bag = createBagBuilder(dimension);
+  const turnCount = (agentTurns: number): Int32Array => hashedIndices([`turns:${agentTurns}`], dimension);
   return {
     config: { kind: 'hashed', version: 1, dimension },
     dimension,
-    embedState(turns) {
-      const features = new Map<number, number>();
-      const history = turns.flatMap((turn) => ngrams(tokenize(turn.text)).map((gram) => `${turn.role === 'user' ? 'u' : 'a'}:${gram}`));
-      addBlock(features, history, dimension, 1);
-      addBlock(features, turns.filter((turn) => turn.role === 'user').flatMap((turn) => ngrams(tokenize(turn.text))), dimension, 1);
-      const lastUser = turns.findLast((turn) => turn.role === 'user');
-      if (lastUser !== undefined) addBlock(features, ngrams(tokenize(lastUser.text)).map((gram) => `l:${gram}`), dimension, 1);
-      const agentTurns = turns.filter((turn) => turn.role === 'agent').length;
-      addBlock(features, [`turns:${agentTurns}`], dimension, 1);
-      return toSparse(features);
+    embedState(conversation) {
+      const each = conversation.map(indicesOf);
+      bag.add(each.map((turn) => turn.history));
+      bag.add(each.map((turn) => turn.user));
+      const lastUser = conversation.findLastIndex((turn) => turn.role === 'user');
+      if (lastUser >= 0) bag.add([(each[lastUser] as TurnIndices).last]);
+      bag.add([turnCount(conversation.filter((turn) => turn.role === 'agent').length)]);
+      return bag.take();
     },
     embedAction(text) {
       const features = new Map<number, number>();
