@@ -5,7 +5,7 @@ import type { SparseVector } from './sparse-layers.ts';
 import { createRng } from '../util/rng.ts';
 import { initBackend } from './backend.ts';
 import { LinearShapeError } from './linear.ts';
-import { denseRows, dropSparse, selectRows, sparseLinear, sparseRows, sparseWidePaired, sparseWideProduct } from './sparse-layers.ts';
+import { createRowsBuilder, denseRows, dropSparse, selectRows, sparseLinear, sparseRows, sparseWidePaired, sparseWideProduct } from './sparse-layers.ts';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -42,6 +42,24 @@ describe('sparse rows', () => {
     expect(Array.from(denseRows(rows))).toEqual([0, 0.5, 0, 2, 0, 0, 0, 0, 4, 0, 0, 0]);
     expect(Array.from(denseRows(rows, true))).toEqual([0, 0, 4, 0.5, 0, 0, 0, 0, 0, 2, 0, 0]);
     expect(Array.from(denseRows(selectRows(rows, [2, 0])))).toEqual([4, 0, 0, 0, 0, 0.5, 0, 2]);
+  });
+
+  it('built one row at a time, hold what sparseRows makes of the same vectors, across many growths of the buffers', () => {
+    fc.assert(
+      fc.property(rowsOf({ min: 0, max: 40 }), fc.integer({ min: 1, max: 12_000 }), (vectors, copies) => {
+        const builder = createRowsBuilder(dimension);
+        const many = Array.from({ length: copies }, (_, i) => vectors[i % Math.max(1, vectors.length)]).filter((v): v is SparseVector => v !== undefined);
+        many.forEach((v, i) => expect(builder.push(v)).toBe(i));
+        const built = builder.done();
+        const expected = sparseRows(many, dimension);
+        expect(built.count).toBe(many.length);
+        expect([Array.from(built.offsets), Array.from(built.indices), Array.from(built.values)]).toEqual([Array.from(expected.offsets), Array.from(expected.indices), Array.from(expected.values)]);
+        const positions = many.map((_, i) => many.length - 1 - i);
+        expect(denseRows(selectRows(built, positions))).toEqual(denseRows(selectRows(expected, positions)));
+      }),
+      { numRuns: 30 },
+    );
+    expect(() => createRowsBuilder(dimension).push({ indices: Int32Array.from([dimension]), values: Float32Array.from([1]) })).toThrow(LinearShapeError);
   });
 
   it('refuse a feature outside the width', () => {

@@ -37,6 +37,50 @@ export const sparseRows = (vectors: readonly SparseVector[], dimension: number):
   return { count: vectors.length, dimension, offsets, indices, values };
 };
 
+/**
+ * Sparse vectors appended one at a time into compressed rows, the buffers doubling as they fill:
+ * a dataset's hundreds of thousands of states as three arrays rather than an object each, which
+ * the garbage collector would otherwise trace on every pass while training.
+ */
+export const createRowsBuilder = (dimension: number) => {
+  let offsets = new Int32Array(1024);
+  let indices = new Int32Array(1 << 16);
+  let values = new Float32Array(1 << 16);
+  let count = 0;
+  const grown = <T extends Int32Array | Float32Array>(array: T, needed: number, make: (length: number) => T): T => {
+    if (needed <= array.length) return array;
+    const bigger = make(Math.max(needed, array.length * 2));
+    bigger.set(array);
+    return bigger;
+  };
+  return {
+    /** Appends a row and returns its position. */
+    push(vector: SparseVector): number {
+      const start = offsets[count] as number;
+      const end = start + vector.indices.length;
+      for (const index of vector.indices) {
+        if (index < 0 || index >= dimension) throw new LinearShapeError(`sparse feature ${index} is outside the input width ${dimension}`, { hint: 'Embed with the dimension the network was built for.' });
+      }
+      offsets = grown(offsets, count + 2, (length) => new Int32Array(length));
+      indices = grown(indices, end, (length) => new Int32Array(length));
+      values = grown(values, end, (length) => new Float32Array(length));
+      indices.set(vector.indices, start);
+      values.set(vector.values, start);
+      count += 1;
+      offsets[count] = end;
+      return count - 1;
+    },
+    get count(): number {
+      return count;
+    },
+    /** The rows so far: views of the buffers (a copy would briefly double a dataset's largest arrays). */
+    done(): SparseRows {
+      const total = offsets[count] as number;
+      return { count, dimension, offsets: offsets.subarray(0, count + 1), indices: indices.subarray(0, total), values: values.subarray(0, total) };
+    },
+  };
+};
+
 /** The rows at `positions`, in that order. */
 export const selectRows = (rows: SparseRows, positions: readonly number[]): SparseRows => {
   const offsets = new Int32Array(positions.length + 1);

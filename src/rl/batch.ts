@@ -17,7 +17,7 @@ import { ReverieError } from '../errors.ts';
 import type { Rng } from '../util/rng.ts';
 import { exchangeRows } from './exchange-rows.ts';
 import type { ExchangeRows } from './network.ts';
-import { dropSparse, sparseRows } from '../nn/sparse-layers.ts';
+import { createRowsBuilder, dropSparse, selectRows, sparseRows } from '../nn/sparse-layers.ts';
 import type { SparseRows } from '../nn/sparse-layers.ts';
 import { pairRows } from '../nn/pair-layers.ts';
 import type { PairRows } from '../nn/pair-layers.ts';
@@ -58,9 +58,9 @@ export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Emb
   const libraryIndex = new Map<string, number>();
   for (const transition of transitions) if (!libraryIndex.has(transition.action)) libraryIndex.set(transition.action, libraryIndex.size);
   const library = [...libraryIndex.keys()];
-  const empty: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
   const exchanges = embedder.embedExchanges?.bind(embedder);
-  const states = transitions.map((transition) => embedder.embedState(transition.state));
+  const rows = createRowsBuilder(embedder.dimension);
+  for (const transition of transitions) rows.push(embedder.embedState(transition.state));
   const stateExchanges = exchanges === undefined ? undefined : transitions.map((transition) => exchanges(transition.state));
   // A transition's next state is the following transition's state: share its features rather
   // than embed it again (with 20,000 dialogues, copies took gigabytes and slowed every step).
@@ -69,23 +69,32 @@ export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Emb
     const next = transitions[at + 1];
     return transition.next !== undefined && next?.dialogue === transition.dialogue && next.state.length === transition.next.length ? at + 1 : undefined;
   };
-  /** Each transition's next-state features: the following state's where it is that state, else embedded; `blank` after the last. */
-  const nextOf = <T>(ofStates: readonly T[], embed: (turns: NonNullable<Transition['next']>) => T, blank: T): T[] =>
-    transitions.map((transition, at) => {
-      if (transition.next === undefined) return blank;
-      const shared = following(at);
-      return shared === undefined ? embed(transition.next) : (ofStates[shared] as T);
-    });
+  let blank: number | undefined;
+  /** The row of each transition's next state: the following state's where it is that state, else one more row; a blank row after the last. */
+  const next = Int32Array.from(transitions, (transition, at) => {
+    if (transition.next === undefined) return (blank ??= rows.push({ indices: new Int32Array(0), values: new Float32Array(0) }));
+    return following(at) ?? rows.push(embedder.embedState(transition.next));
+  });
+  const nextExchanges =
+    exchanges === undefined || stateExchanges === undefined
+      ? undefined
+      : transitions.map((transition, at) => {
+          if (transition.next === undefined) return [];
+          const shared = following(at);
+          return shared === undefined ? exchanges(transition.next) : (stateExchanges[shared] as SparseVector[]);
+        });
   return {
     kept: kept.length,
     library,
     libraryRows: library.map((text) => embedder.embedAction(text)),
-    states,
-    next: nextOf(states, (turns) => embedder.embedState(turns), empty),
+    /** Every state's features, row t the state of transition t; rows past the transitions hold next states that are no transition's state. */
+    stateRows: rows.done(),
+    /** The row of `stateRows` that holds each transition's next state. */
+    next,
     /** Exchange rows of each state and next state, for the `dialogue` embedder. */
     stateExchanges,
     stateAnswered: answered === undefined ? undefined : transitions.map((transition) => answered.ofState(transition.state)),
-    nextExchanges: exchanges === undefined || stateExchanges === undefined ? undefined : nextOf(stateExchanges, exchanges, []),
+    nextExchanges,
     actions: Int32Array.from(transitions, (transition) => libraryIndex.get(transition.action) ?? 0),
     reward: Float32Array.from(transitions, (transition) => transition.reward),
     done: Float32Array.from(transitions, (transition) => Number(transition.done)),
@@ -145,7 +154,7 @@ export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, di
   const rowsOf = (vectors: readonly SparseVector[]) => sparseRows(vectors, dimension);
   const batch: Batch = {
     rows,
-    states: dropSparse(rowsOf(rows.map((row) => data.states[row] as SparseVector)), options.inputDropout, rng),
+    states: dropSparse(selectRows(data.stateRows, rows), options.inputDropout, rng),
     exchanges: data.stateExchanges === undefined ? undefined : exchangeRows(rows.map((row) => data.stateExchanges?.[row] ?? []), dimension),
     candidates: rowsOf(pick(candidateIds)),
     answered: data.stateAnswered === undefined ? undefined : pairRows(rows.map((row) => data.stateAnswered?.[row] ?? []), dimension, answeredWidth),
@@ -155,7 +164,7 @@ export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, di
   };
   if (!options.values) return batch;
   batch.values = {
-    next: rowsOf(rows.map((row) => data.next[row] as SparseVector)),
+    next: selectRows(data.stateRows, rows.map((row) => data.next[row] ?? 0)),
     nextExchanges: data.nextExchanges === undefined ? undefined : exchangeRows(rows.map((row) => data.nextExchanges?.[row] ?? []), dimension),
     takenRaw: rowsOf(pick(rows.map((row) => data.actions[row] ?? 0))),
     reward: tf.tensor1d(Float32Array.from(rows, (row) => data.reward[row] ?? 0)),
