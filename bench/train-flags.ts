@@ -17,6 +17,7 @@ export const trainFlags = {
   expectile: { type: 'string' },
   'cql-weight': { type: 'string' },
   answered: { type: 'string' },
+  'value-belief': { type: 'string' },
 } as const;
 
 type Flags = { [name in keyof typeof trainFlags]?: string | undefined };
@@ -31,5 +32,6 @@ export const givenTrainOptions = (flags: Flags): Partial<TrainOptions> => {
     expectile: number(flags.expectile),
     cqlWeight: number(flags['cql-weight']),
     answered: flags.answered === undefined ? undefined : ['on', 'true', '1'].includes(flags.answered),
+    valueBelief: flags['value-belief'] === undefined ? undefined : ['on', 'true', '1'].includes(flags['value-belief']),
   });
 };

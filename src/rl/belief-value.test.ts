@@ -13,7 +13,7 @@ import { initBackend } from '../nn/backend.ts';
 import { selectRows, sparseRows } from '../nn/sparse-layers.ts';
 import { createRng, hashString } from '../util/rng.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { beliefGain, encodeActions, initialParameters, isFixedParameter, policyLogits, qPaired, qValues } from './network.ts';
+import { beliefGain, encodeActions, initialParameters, isFixedParameter, policyLogits, qPaired, qValues, values } from './network.ts';
 import type { Parameters } from './network.ts';
 import { defaultTrainOptions, train } from './train.ts';
 import type { TrainedModel } from './train.ts';
@@ -127,6 +127,33 @@ describe('Q and the prior reading the belief', () => {
     const paired = tf.tidy(() => Array.from(qPaired(parameters, 'q1', encodeState(parameters, turns), encodeActions(parameters, selectRows(actions, [1]))).dataSync()));
     expect(paired[0]).toBeCloseTo(qAfter[1] ?? NaN, 4);
     for (const variable of parameters.values()) variable.dispose();
+  });
+
+  it('lets V add gain·w·max belief per field when it reads the belief, and keeps it through a checkpoint', async () => {
+    const parameters = initialParameters({ inputDimension: 64, hidden: 8, exchanges: true, belief: [2, 3], valueBelief: true }, createRng(4));
+    const turns = conversation('A', 'B').slice(0, -1);
+    const v = (p: Parameters) => tf.tidy(() => values(p, encodeState(p, turns)).dataSync()[0] ?? NaN);
+    const before = v(parameters);
+    parameters.get('belief.b')?.assign(tf.tensor1d([0.2, -0.1, 0.3, 0, -0.2]));
+    parameters.get('v.match')?.assign(tf.tensor1d([0.5, -0.25]));
+    const belief = tf.tidy(() => Array.from(encodeState(parameters, turns).belief?.dataSync() ?? []));
+    const sure = [Math.max(...belief.slice(0, 2)), Math.max(...belief.slice(2))];
+    expect(sure[0]).toBeGreaterThan(0.5);
+    expect(v(parameters)).toBeCloseTo(before + beliefGain * (0.5 * (sure[0] ?? NaN) - 0.25 * (sure[1] ?? NaN)), 4);
+    tf.tidy(() => {
+      const { belief: _, ...withoutBelief } = encodeState(parameters, turns);
+      expect(() => values(parameters, withoutBelief)).toThrow(/reads the belief/);
+    });
+    const fields = [
+      { name: 'answer', values: ['A', 'B'] },
+      { name: 'mood', values: ['busy', 'calm', 'odd'] },
+    ];
+    const saved: TrainedModel = { ...model, options: { ...model.options, hidden: 8, answered: false, valueBelief: true }, parameters, library: ['Is it A?', 'It is A.'], belief: fields };
+    await saveCheckpoint(join(dir, 'valued'), saved, { task: 'toy', taskVersion: 1, embedder: embedder.config });
+    const loaded = await loadCheckpoint(join(dir, 'valued'), { task: 'toy' });
+    expect(loaded.config.network.valueBelief).toBe(true);
+    expect(v(loaded.parameters)).toBeCloseTo(v(parameters), 6);
+    for (const variable of [...parameters.values(), ...loaded.parameters.values()]) variable.dispose();
   });
 
   it('values naming the item the answers point to above naming the other, and round-trips through a checkpoint', async () => {

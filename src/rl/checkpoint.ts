@@ -40,6 +40,8 @@ const checkpointConfigSchema = z.object({
     belief: z.array(z.object({ name: z.string(), values: z.array(z.string()).min(2) })).optional(),
     /** The wide terms read answered words (see embed/answered.ts). */
     answered: z.boolean().optional(),
+    /** V reads how sure the belief is (see values in network.ts). */
+    valueBelief: z.boolean().optional(),
   }),
   training: z.record(z.string(), z.unknown()),
   stats: z.record(z.string(), z.number()),
@@ -105,6 +107,7 @@ export const saveCheckpoint = async (
       ...(readsExchanges(context.embedder) ? { exchanges: true } : {}),
       ...(model.belief === undefined ? {} : { belief: model.belief }),
       ...(model.options.answered ? { answered: true } : {}),
+      ...(model.belief !== undefined && model.options.valueBelief ? { valueBelief: true } : {}),
     },
     training: context.training ?? { ...model.options },
     stats: model.stats,

@@ -33,7 +33,15 @@ import { answeredWidth } from '../embed/answered.ts';
  * `answered`: the wide terms also read how the user answered the words a candidate says again
  * (see embed/answered.ts); states then carry their answered pairs.
  */
-export type NetworkShape = { inputDimension: number; hidden: number; exchanges?: boolean | undefined; belief?: readonly number[] | undefined; answered?: boolean | undefined };
+export type NetworkShape = {
+  inputDimension: number;
+  hidden: number;
+  exchanges?: boolean | undefined;
+  belief?: readonly number[] | undefined;
+  answered?: boolean | undefined;
+  /** With a belief head, V also reads how sure the belief is (see values). */
+  valueBelief?: boolean | undefined;
+};
 export type QHead = 'q1' | 'q2' | 'target-q1' | 'target-q2';
 export type Parameters = Map<string, tf.Variable>;
 
@@ -74,6 +82,7 @@ export const parameterShapes = (shape: NetworkShape): Map<string, number[]> => {
     if (shape.exchanges === true) shapes.set('belief.exchange', [d, values]);
     shapes.set('belief.action', [d, values]).set('belief.action-b', [values]);
     for (const head of ['q1', 'q2', 'target-q1', 'target-q2', 'policy']) shapes.set(`${head}.match`, [shape.belief?.length ?? 0]);
+    if (shape.valueBelief === true) shapes.set('v.match', [shape.belief?.length ?? 0]);
   }
   shapes.set('v.w1', [h, h]).set('v.b1', [h]).set('v.w', [h, 1]).set('v.c', [1]);
   shapes.set('policy.w', [h, h]).set('policy.wide', [d]);
@@ -164,7 +173,7 @@ const exchangeSummary = (parameters: Parameters, exchanges: ExchangeRows, states
 /**
  * `known`: this batch's first layer, computed earlier with the current weights (see firstLayer).
  * `exchanges`: required when the network was built with `exchanges`, ignored otherwise.
- * `belief: false` leaves the belief out, for states only V reads (V does not read it).
+ * `belief: false` leaves the belief out, for states only V reads when V does not read it.
  */
 export const encodeStates = (
   parameters: Parameters,
@@ -309,8 +318,24 @@ export const qValues = (parameters: Parameters, head: QHead, states: Encoded, ac
   return tf.add(q, linear(tf.mul(states.belief, matchWeights(parameters, head)) as tf.Tensor2D, tf.transpose(actions.belief) as tf.Tensor2D));
 };
 
-export const values = (parameters: Parameters, states: Encoded): tf.Tensor1D =>
-  readout(parameters, 'v', linear(states.hidden, as2d(parameters, 'v.w1'), as1d(parameters, 'v.b1')));
+/** Whether V reads the belief, so that states given to it must carry one. */
+export const valueReadsBelief = (parameters: Parameters): boolean => parameters.has('v.match');
+
+/**
+ * V(s): [B]. With `v.match`, plus Σ_f w_f·max_{v∈f} b(v | s): how sure the belief is of each field,
+ * the chance that naming its best item is right. In a guessing task that is most of what a state
+ * is worth, and the hidden layer, which the belief does not feed, sees it only roughly; ILQL's Q
+ * learns from r + γV(s′), so a V that misses it blurs every Q target on the way to a guess.
+ */
+export const values = (parameters: Parameters, states: Encoded): tf.Tensor1D => {
+  const v = readout(parameters, 'v', linear(states.hidden, as2d(parameters, 'v.w1'), as1d(parameters, 'v.b1')));
+  if (!valueReadsBelief(parameters)) return v;
+  if (states.belief === undefined) throw new Error('this V reads the belief: encode its states with the belief');
+  const layout = as2d(parameters, beliefFields);
+  const belief = states.belief;
+  const sure = tf.stack(Array.from({ length: layout.shape[1] }, (_, f) => tf.max(tf.mul(belief, tf.reshape(tf.slice(layout, [0, f], [-1, 1]), [-1])), 1)), 1) as tf.Tensor2D;
+  return tf.add(v, tf.reshape(linear(sure, tf.reshape(tf.mul(get(parameters, 'v.match'), beliefGain), [-1, 1]) as tf.Tensor2D), [-1])) as tf.Tensor1D;
+};
 
 /** Behaviour-model logits: [B, A]. */
 export const policyLogits = (parameters: Parameters, states: Encoded, actions: Encoded): tf.Tensor2D => {

@@ -22,7 +22,7 @@ import type { Batch } from './batch.ts';
 import { createAdam } from '../nn/adam.ts';
 import { linear } from '../nn/linear.ts';
 import { conservativeLoss, crossEntropy, expectileLoss, squaredError, tdTarget } from './losses.ts';
-import { encodeActions, encodeStates, firstLayer, initialParameters, isFixedParameter, policyLogits, polyakUpdate, qPaired, qValues, values } from './network.ts';
+import { encodeActions, encodeStates, firstLayer, initialParameters, isFixedParameter, policyLogits, polyakUpdate, qPaired, qValues, valueReadsBelief, values } from './network.ts';
 import type { Encoded, Parameters } from './network.ts';
 import { beliefLoss, beliefTargets } from './belief.ts';
 import { createAnsweredIndex } from '../embed/answered.ts';
@@ -81,6 +81,8 @@ export type TrainOptions = {
    * again (see embed/answered.ts): an offer the user turned down, a guess the answers ruled out.
    */
   answered: boolean;
+  /** With a belief, V also reads how sure it is (see values in network.ts). */
+  valueBelief: boolean;
   seed: number;
 };
 
@@ -106,6 +108,7 @@ export const defaultTrainOptions: TrainOptions = {
   seed: 0,
   beliefWeight: 0,
   answered: true,
+  valueBelief: false,
 };
 
 export type TrainedModel = {
@@ -138,7 +141,7 @@ const stepConstants = (parameters: Parameters, batch: Batch, options: TrainOptio
     const actions = takenActions(batch, encodeActions(parameters, batch.candidates, candidateLayer));
     const targets = {
       targetQ: tf.minimum(qPaired(parameters, 'target-q1', states, actions), qPaired(parameters, 'target-q2', states, actions)) as tf.Tensor1D,
-      td: tdTarget(inputs.reward, inputs.done, values(parameters, encodeStates(parameters, inputs.next, undefined, inputs.nextExchanges, { belief: false })), options.gamma),
+      td: tdTarget(inputs.reward, inputs.done, values(parameters, encodeStates(parameters, inputs.next, undefined, inputs.nextExchanges, { belief: valueReadsBelief(parameters) })), options.gamma),
     };
     return { stateLayer, candidateLayer, targets };
   });
@@ -236,7 +239,7 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
   const rng = createRng(options.seed).fork(`train-${options.algorithm}`);
   const targets = options.beliefWeight > 0 ? beliefTargets(data.personas) : undefined;
   const belief = targets === undefined || targets.fields.length === 0 ? undefined : { targets, successful: successMask(data.actions.length, data.successRows) };
-  const shape = { inputDimension: embedder.dimension, hidden: options.hidden, exchanges: embedder.embedExchanges !== undefined, belief: belief?.targets.fields.map((field) => field.values.length), answered: options.answered };
+  const shape = { inputDimension: embedder.dimension, hidden: options.hidden, exchanges: embedder.embedExchanges !== undefined, belief: belief?.targets.fields.map((field) => field.values.length), answered: options.answered, valueBelief: options.valueBelief };
   const parameters = initialParameters(shape, rng.fork('init'));
   const trainable = [...parameters].filter(([name]) => !isFixedParameter(name)).map(([, variable]) => variable);
   const optimizer = createAdam(trainable.map((variable) => ({ name: variable.name, variable })), { learningRate: options.learningRate });
