@@ -18,6 +18,7 @@ export const trainFlags = {
   'cql-weight': { type: 'string' },
   answered: { type: 'string' },
   'value-belief': { type: 'string' },
+  'return-mix': { type: 'string' },
 } as const;
 
 type Flags = { [name in keyof typeof trainFlags]?: string | undefined };
@@ -32,6 +33,7 @@ export const givenTrainOptions = (flags: Flags): Partial<TrainOptions> => {
     expectile: number(flags.expectile),
     cqlWeight: number(flags['cql-weight']),
     answered: flags.answered === undefined ? undefined : ['on', 'true', '1'].includes(flags.answered),
+    returnMix: number(flags['return-mix']),
     valueBelief: flags['value-belief'] === undefined ? undefined : ['on', 'true', '1'].includes(flags['value-belief']),
   });
 };

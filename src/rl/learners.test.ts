@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import type { Turn } from '../task/types.ts';
 import { initBackend } from '../nn/backend.ts';
 import { returnsToGo } from './batch.ts';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { defaultTrainOptions, train } from './train.ts';
+import { defaultTrainOptions, mixReturns, train } from './train.ts';
 
 const dialogue = (id: number, turns: Turn[], reward: number): Dialogue => ({
   id: `toy-0-${String(id).padStart(6, '0')}`,
@@ -83,6 +84,18 @@ describe('the dialogue encoder against the bag of words', () => {
     // The bag gives both states the same features, so the same choice: right in one of the two.
     expect(await accuracy(createHashedEmbedder({ dimension: 256 }))).toBe(1);
   }, 60_000);
+});
+
+describe('the return mix', () => {
+  it('gives ILQL the target (1 − λ)·(r + γV(s′)) + λ·G, by hand, and refuses λ outside [0, 1]', async () => {
+    const td = tf.tensor1d([1, 2]);
+    const returns = tf.tensor1d([3, 5]);
+    expect(Array.from(mixReturns(td, returns, 0.25).dataSync())).toEqual([1.5, 2.75]);
+    expect(Array.from(mixReturns(td, returns, 1).dataSync())).toEqual([3, 5]);
+    expect(mixReturns(td, returns, 0)).toBe(td);
+    tf.dispose([td, returns]);
+    await expect(train(swappedData(), createHashedEmbedder({ dimension: 64 }), { ...defaultTrainOptions, returnMix: 1.5, steps: 1 })).rejects.toThrow(/return mix must lie in \[0, 1\] \(got 1.5\)/);
+  });
 });
 
 describe('MC', () => {

@@ -83,6 +83,8 @@ export type TrainOptions = {
   answered: boolean;
   /** With a belief, V also reads how sure it is (see values in network.ts). */
   valueBelief: boolean;
+  /** λ of ILQL's Q target (1 − λ)·(r + γV(s′)) + λ·G_t, mixing in each transition's Monte-Carlo return; 0 is ILQL's own. */
+  returnMix: number;
   seed: number;
 };
 
@@ -109,6 +111,7 @@ export const defaultTrainOptions: TrainOptions = {
   beliefWeight: 0,
   answered: true,
   valueBelief: false,
+  returnMix: 0,
 };
 
 export type TrainedModel = {
@@ -141,12 +144,15 @@ const stepConstants = (parameters: Parameters, batch: Batch, options: TrainOptio
     const actions = takenActions(batch, encodeActions(parameters, batch.candidates, candidateLayer));
     const targets = {
       targetQ: tf.minimum(qPaired(parameters, 'target-q1', states, actions), qPaired(parameters, 'target-q2', states, actions)) as tf.Tensor1D,
-      td: tdTarget(inputs.reward, inputs.done, values(parameters, encodeStates(parameters, inputs.next, undefined, inputs.nextExchanges, { belief: valueReadsBelief(parameters) })), options.gamma),
+      td: mixReturns(tdTarget(inputs.reward, inputs.done, values(parameters, encodeStates(parameters, inputs.next, undefined, inputs.nextExchanges, { belief: valueReadsBelief(parameters) })), options.gamma), inputs.returns, options.returnMix),
     };
     return { stateLayer, candidateLayer, targets };
   });
 
 type StepConstants = ReturnType<typeof stepConstants>;
+
+/** (1 − λ)·(r + γV(s′)) + λ·G: ILQL's one-step target mixed with the dialogue's own return-to-go. */
+export const mixReturns = (td: tf.Tensor1D, returns: tf.Tensor1D, mix: number): tf.Tensor1D => (mix === 0 ? td : (tf.add(tf.mul(td, 1 - mix), tf.mul(returns, mix)) as tf.Tensor1D));
 
 /** Each row's taken action, picked out of the batch's encoded candidates. */
 const takenActions = (batch: Batch, candidates: Encoded): Encoded => ({
@@ -219,6 +225,7 @@ const checkOptions = (options: TrainOptions): void => {
     options.gamma < 0 || options.gamma > 1 ? `gamma must lie in [0, 1] (got ${options.gamma})` : '',
     options.inputDropout < 0 || options.inputDropout >= 1 ? `input dropout must lie in [0, 1) (got ${options.inputDropout})` : '',
     options.polyak <= 0 || options.polyak > 1 ? `polyak rate must lie in (0, 1] (got ${options.polyak})` : '',
+    !(options.returnMix >= 0 && options.returnMix <= 1) ? `return mix must lie in [0, 1] (got ${options.returnMix})` : '',
   ].filter((problem) => problem !== '');
   if (problems.length > 0) throw new TrainOptionsError(`invalid training options: ${problems.join('; ')}`, { hint: 'Fix the flags named above.' });
 };
