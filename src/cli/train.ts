@@ -48,6 +48,7 @@ type TrainFlags = {
   embeddingsCacheDir?: string;
   prior: TrainOptions['prior'];
   beliefWeight?: number;
+  returnMix?: number;
   answered?: boolean;
   seed?: number;
   layers: number;
@@ -89,6 +90,7 @@ const trainUtterance = async (flags: TrainFlags, algorithm: Algorithm): Promise<
     gamma: flags.gamma,
     prior: flags.prior,
     beliefWeight: flags.beliefWeight,
+    returnMix: flags.returnMix,
     answered: flags.answered,
     seed: flags.seed,
     encoder: flags.encoder.kind,
@@ -166,6 +168,7 @@ export const registerTrain = (program: Command): void => {
       `utterance level: weight of the belief loss; above 0 the state also predicts the hidden persona and the prior and Q read that belief (default ${d.beliefWeight})`,
       nonNegativeNumber('--belief-weight'),
     )
+    .option('--return-mix <λ>', `utterance level, ilql: mix each transition's return-to-go into the Q target, (1 − λ)·(r + γV(s′)) + λ·G (default ${d.returnMix})`, nonNegativeNumber('--return-mix'))
     .option('--answered', `utterance level: the prior and Q read how the user answered each word a candidate says again${d.answered ? ' (the default)' : ''}`)
     .option('--no-answered', `utterance level: leave the answered words out${d.answered ? '' : ' (the default)'}`)
     .option('--prior <from>', 'utterance level, ilql and mc: what the prior that proposes candidates learns from, all (the behaviour policy) or successes (filtered BC)', choice('--prior', ['all', 'successes'] as const), d.prior)
