@@ -11,7 +11,9 @@ describe('definedOnly', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.option(fc.integer(), { nil: undefined })), fc.dictionary(fc.string(), fc.integer()), (given, defaults) => {
         const merged: Record<string, unknown> = { ...defaults, ...definedOnly(given) };
-        for (const [key, value] of Object.entries(given)) expect(merged[key]).toBe(value === undefined ? defaults[key] : value);
+        // Own entries only: a key such as "valueOf" would otherwise read what every object inherits.
+        const own = (record: Record<string, unknown>, key: string) => (Object.hasOwn(record, key) ? record[key] : undefined);
+        for (const [key, value] of Object.entries(given)) expect(own(merged, key)).toBe(value === undefined ? own(defaults, key) : value);
       }),
     );
   });
