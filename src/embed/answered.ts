@@ -16,6 +16,7 @@
  * index.ofState(turns) // → one AnsweredPairs per exchange the user has answered
  */
 import type { Turn } from '../task/types.ts';
+import { rememberedUpTo } from '../util/memo.ts';
 import { hashString } from '../util/rng.ts';
 import { ngrams, tokenize } from './hashed.ts';
 
@@ -61,16 +62,8 @@ const cacheLimit = 200_000;
 export type AnsweredIndex = { dimension: number; ofState: (turns: readonly Turn[]) => AnsweredPairs[] };
 
 export const createAnsweredIndex = (dimension: number): AnsweredIndex => {
-  const cache = new Map<string, AnsweredPairs>();
-  const pairs = (utterance: string, reply: string): AnsweredPairs => {
-    const key = `${utterance}\u0000${reply}`;
-    const known = cache.get(key);
-    if (known !== undefined) return known;
-    if (cache.size >= cacheLimit) cache.clear();
-    const made = answeredPairs(utterance, reply, dimension);
-    cache.set(key, made);
-    return made;
-  };
+  const remember = rememberedUpTo<AnsweredPairs>(cacheLimit);
+  const pairs = (utterance: string, reply: string): AnsweredPairs => remember(`${utterance}\u0000${reply}`, () => answeredPairs(utterance, reply, dimension));
   return {
     dimension,
     ofState: (turns) =>

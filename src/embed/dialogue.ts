@@ -11,6 +11,7 @@
  * embedder.embedExchanges(turns).length // → the number of agent turns in `turns`
  */
 import type { Turn } from '../task/types.ts';
+import { rememberedUpTo } from '../util/memo.ts';
 import type { DialogueEmbedderConfig, SparseVector, StateEmbedder } from './embedder.ts';
 import { addBlock, checkDimension, createHashedEmbedder, ngrams, tokenize, toSparse } from './hashed.ts';
 
@@ -41,16 +42,9 @@ const rowCacheLimit = 200_000;
 export const createDialogueEmbedder = ({ dimension }: { dimension: number }): Required<Omit<StateEmbedder<DialogueEmbedderConfig>, 'prepare'>> => {
   checkDimension(dimension);
   const bag = createHashedEmbedder({ dimension });
-  const rows = new Map<string, SparseVector>();
-  const row = (utterance: string, reply: string | undefined, ago: number): SparseVector => {
-    const key = `${Math.min(ago, horizon)}\u0000${utterance}\u0000${reply ?? '\u0001'}`;
-    const known = rows.get(key);
-    if (known !== undefined) return known;
-    if (rows.size >= rowCacheLimit) rows.clear();
-    const made = exchangeFeatures(utterance, reply, ago, dimension);
-    rows.set(key, made);
-    return made;
-  };
+  const remember = rememberedUpTo<SparseVector>(rowCacheLimit);
+  const row = (utterance: string, reply: string | undefined, ago: number): SparseVector =>
+    remember(`${Math.min(ago, horizon)}\u0000${utterance}\u0000${reply ?? '\u0001'}`, () => exchangeFeatures(utterance, reply, ago, dimension));
   return {
     config: { kind: 'dialogue', version: 1, dimension },
     dimension,

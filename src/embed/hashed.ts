@@ -9,6 +9,7 @@
  * embedder.embedState(turns) // → SparseVector of log(1 + count) features
  */
 import type { Turn } from '../task/types.ts';
+import { rememberedUpTo } from '../util/memo.ts';
 import { hashString } from '../util/rng.ts';
 
 import type { HashedEmbedderConfig, SparseVector, StateEmbedder } from './embedder.ts';
@@ -115,16 +116,8 @@ const turnCacheLimit = 200_000;
 
 export const createHashedEmbedder = ({ dimension }: { dimension: number }): StateEmbedder<HashedEmbedderConfig> => {
   checkDimension(dimension);
-  const turns = new Map<string, TurnIndices>();
-  const indicesOf = (turn: Turn): TurnIndices => {
-    const key = `${turn.role}\u0000${turn.text}`;
-    const known = turns.get(key);
-    if (known !== undefined) return known;
-    if (turns.size >= turnCacheLimit) turns.clear();
-    const made = turnIndices(turn, dimension);
-    turns.set(key, made);
-    return made;
-  };
+  const remember = rememberedUpTo<TurnIndices>(turnCacheLimit);
+  const indicesOf = (turn: Turn): TurnIndices => remember(`${turn.role}\u0000${turn.text}`, () => turnIndices(turn, dimension));
   const bag = createBagBuilder(dimension);
   const turnCount = (agentTurns: number): Int32Array => hashedIndices([`turns:${agentTurns}`], dimension);
   return {

@@ -21,6 +21,12 @@ export type SparseVector = { indices: Int32Array; values: Float32Array };
 /** Sparse rows in compressed-row form: row r holds entries offsets[r] … offsets[r + 1] − 1. */
 export type SparseRows = { count: number; dimension: number; offsets: Int32Array; indices: Int32Array; values: Float32Array };
 
+const checkIndices = (vector: SparseVector, dimension: number): void => {
+  for (const index of vector.indices) {
+    if (index < 0 || index >= dimension) throw new LinearShapeError(`sparse feature ${index} is outside the input width ${dimension}`, { hint: 'Embed with the dimension the network was built for.' });
+  }
+};
+
 export const sparseRows = (vectors: readonly SparseVector[], dimension: number): SparseRows => {
   const offsets = new Int32Array(vectors.length + 1);
   vectors.forEach((vector, row) => (offsets[row + 1] = (offsets[row] as number) + vector.indices.length));
@@ -28,9 +34,7 @@ export const sparseRows = (vectors: readonly SparseVector[], dimension: number):
   const indices = new Int32Array(total);
   const values = new Float32Array(total);
   vectors.forEach((vector, row) => {
-    vector.indices.forEach((index) => {
-      if (index < 0 || index >= dimension) throw new LinearShapeError(`sparse feature ${index} is outside the input width ${dimension}`, { hint: 'Embed with the dimension the network was built for.' });
-    });
+    checkIndices(vector, dimension);
     indices.set(vector.indices, offsets[row]);
     values.set(vector.values, offsets[row]);
   });
@@ -58,9 +62,7 @@ export const createRowsBuilder = (dimension: number) => {
     push(vector: SparseVector): number {
       const start = offsets[count] as number;
       const end = start + vector.indices.length;
-      for (const index of vector.indices) {
-        if (index < 0 || index >= dimension) throw new LinearShapeError(`sparse feature ${index} is outside the input width ${dimension}`, { hint: 'Embed with the dimension the network was built for.' });
-      }
+      checkIndices(vector, dimension);
       offsets = grown(offsets, count + 2, (length) => new Int32Array(length));
       indices = grown(indices, end, (length) => new Int32Array(length));
       values = grown(values, end, (length) => new Float32Array(length));
@@ -69,9 +71,6 @@ export const createRowsBuilder = (dimension: number) => {
       count += 1;
       offsets[count] = end;
       return count - 1;
-    },
-    get count(): number {
-      return count;
     },
     /** The rows so far: views of the buffers (a copy would briefly double a dataset's largest arrays). */
     done(): SparseRows {

@@ -64,23 +64,22 @@ export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Emb
   const stateExchanges = exchanges === undefined ? undefined : transitions.map((transition) => exchanges(transition.state));
   // A transition's next state is the following transition's state: share its features rather
   // than embed it again (with 20,000 dialogues, copies took gigabytes and slowed every step).
-  const following = (at: number): number | undefined => {
-    const transition = transitions[at] as Transition;
+  const following = transitions.map((transition, at): number | undefined => {
     const next = transitions[at + 1];
     return transition.next !== undefined && next?.dialogue === transition.dialogue && next.state.length === transition.next.length ? at + 1 : undefined;
-  };
+  });
   let blank: number | undefined;
   /** The row of each transition's next state: the following state's where it is that state, else one more row; a blank row after the last. */
   const next = Int32Array.from(transitions, (transition, at) => {
     if (transition.next === undefined) return (blank ??= rows.push({ indices: new Int32Array(0), values: new Float32Array(0) }));
-    return following(at) ?? rows.push(embedder.embedState(transition.next));
+    return following[at] ?? rows.push(embedder.embedState(transition.next));
   });
   const nextExchanges =
     exchanges === undefined || stateExchanges === undefined
       ? undefined
       : transitions.map((transition, at) => {
           if (transition.next === undefined) return [];
-          const shared = following(at);
+          const shared = following[at];
           return shared === undefined ? exchanges(transition.next) : (stateExchanges[shared] as SparseVector[]);
         });
   return {

@@ -15,7 +15,8 @@ import type { Turn } from '../task/types.ts';
 import { initBackend } from '../nn/backend.ts';
 import { returnsToGo } from './batch.ts';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { defaultTrainOptions, mixReturns, train } from './train.ts';
+import { mixReturns } from './losses.ts';
+import { defaultTrainOptions, train } from './train.ts';
 
 const dialogue = (id: number, turns: Turn[], reward: number): Dialogue => ({
   id: `toy-0-${String(id).padStart(6, '0')}`,

@@ -55,6 +55,9 @@ export const expectileLoss = (difference: tf.Tensor1D, tau: number): tf.Scalar =
 export const tdTarget = (reward: tf.Tensor1D, done: tf.Tensor1D, nextValue: tf.Tensor1D, gamma: number): tf.Tensor1D =>
   tf.tidy(() => stopGradient(tf.add(reward, tf.mul(tf.mul(tf.sub(1, done), gamma), nextValue)) as tf.Tensor1D));
 
+/** (1 − λ)·(r + γV(s′)) + λ·G: ILQL's one-step target mixed with the dialogue's own return-to-go. */
+export const mixReturns = (td: tf.Tensor1D, returns: tf.Tensor1D, mix: number): tf.Tensor1D => (mix === 0 ? td : (tf.add(tf.mul(td, 1 - mix), tf.mul(returns, mix)) as tf.Tensor1D));
+
 export const squaredError = (prediction: tf.Tensor1D, target: tf.Tensor1D): tf.Scalar =>
   tf.tidy(() => tf.mean(tf.square(tf.sub(prediction, target))));
 

@@ -276,6 +276,9 @@ export const qPaired = (parameters: Parameters, head: QHead, states: Encoded, ac
 const matchWeights = (parameters: Parameters, head: QHead | 'policy'): tf.Tensor1D =>
   tf.reshape(linear(as2d(parameters, beliefFields), tf.reshape(tf.mul(get(parameters, `${head}.match`), beliefGain), [-1, 1]) as tf.Tensor2D), [-1]) as tf.Tensor1D;
 
+/** 1 on the belief values of field `f`, 0 elsewhere: [values]. */
+const fieldMask = (layout: tf.Tensor2D, f: number): tf.Tensor1D => tf.reshape(tf.slice(layout, [0, f], [-1, 1]), [-1]) as tf.Tensor1D;
+
 /**
  * The prior's reading of the match for every state and action, [B, A]: Σ_f w_f·log(m_f + ε).
  * A log-linear prior that names each fitting item about equally often is π(name v|s) ∝ belief(v),
@@ -287,7 +290,7 @@ const logMatch = (parameters: Parameters, states: Encoded, actions: Encoded): tf
   const weights = tf.mul(get(parameters, 'policy.match'), beliefGain) as tf.Tensor1D;
   const fields = layout.shape[1];
   const terms = Array.from({ length: fields }, (_, f) => {
-    const mask = tf.reshape(tf.slice(layout, [0, f], [-1, 1]), [-1]);
+    const mask = fieldMask(layout, f);
     const match = linear(tf.mul(states.belief as tf.Tensor2D, mask) as tf.Tensor2D, tf.transpose(actions.belief as tf.Tensor2D) as tf.Tensor2D);
     return tf.mul(tf.log(tf.add(match, 1e-4)), tf.slice(weights, [f], [1]));
   });
@@ -333,7 +336,7 @@ export const values = (parameters: Parameters, states: Encoded): tf.Tensor1D => 
   if (states.belief === undefined) throw new Error('this V reads the belief: encode its states with the belief');
   const layout = as2d(parameters, beliefFields);
   const belief = states.belief;
-  const sure = tf.stack(Array.from({ length: layout.shape[1] }, (_, f) => tf.max(tf.mul(belief, tf.reshape(tf.slice(layout, [0, f], [-1, 1]), [-1])), 1)), 1) as tf.Tensor2D;
+  const sure = tf.stack(Array.from({ length: layout.shape[1] }, (_, f) => tf.max(tf.mul(belief, fieldMask(layout, f)), 1)), 1) as tf.Tensor2D;
   return tf.add(v, tf.reshape(linear(sure, tf.reshape(tf.mul(get(parameters, 'v.match'), beliefGain), [-1, 1]) as tf.Tensor2D), [-1])) as tf.Tensor1D;
 };
 

@@ -21,7 +21,7 @@ import { disposeBatch, prepareTransitions, sampleBatch } from './batch.ts';
 import type { Batch } from './batch.ts';
 import { createAdam } from '../nn/adam.ts';
 import { linear } from '../nn/linear.ts';
-import { conservativeLoss, crossEntropy, expectileLoss, squaredError, tdTarget } from './losses.ts';
+import { conservativeLoss, crossEntropy, expectileLoss, mixReturns, squaredError, tdTarget } from './losses.ts';
 import { encodeActions, encodeStates, firstLayer, initialParameters, isFixedParameter, policyLogits, polyakUpdate, qPaired, qValues, valueReadsBelief, values } from './network.ts';
 import type { Encoded, Parameters } from './network.ts';
 import { beliefLoss, beliefTargets } from './belief.ts';
@@ -150,9 +150,6 @@ const stepConstants = (parameters: Parameters, batch: Batch, options: TrainOptio
   });
 
 type StepConstants = ReturnType<typeof stepConstants>;
-
-/** (1 − λ)·(r + γV(s′)) + λ·G: ILQL's one-step target mixed with the dialogue's own return-to-go. */
-export const mixReturns = (td: tf.Tensor1D, returns: tf.Tensor1D, mix: number): tf.Tensor1D => (mix === 0 ? td : (tf.add(tf.mul(td, 1 - mix), tf.mul(returns, mix)) as tf.Tensor1D));
 
 /** Each row's taken action, picked out of the batch's encoded candidates. */
 const takenActions = (batch: Batch, candidates: Encoded): Encoded => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rememberedPerOwner } from './memo.ts';
+import { rememberedPerOwner, rememberedUpTo } from './memo.ts';
 
 describe('rememberedPerOwner', () => {
   it('computes once per owner and key, and keeps owners apart', () => {
@@ -27,5 +27,18 @@ describe('rememberedPerOwner', () => {
     nothing(owner, 'k');
     nothing(owner, 'k');
     expect(calls).toBe(1);
+  });
+});
+
+describe('rememberedUpTo', () => {
+  it('computes once per key until the table is full, then starts afresh', () => {
+    const calls: string[] = [];
+    const remember = rememberedUpTo<number>(2);
+    const length = (key: string) => remember(key, () => (calls.push(key), key.length));
+    expect([length('a'), length('bb'), length('a'), length('bb')]).toEqual([1, 2, 1, 2]);
+    expect(calls).toEqual(['a', 'bb']);
+    // A third key finds the table full: it is emptied, so 'a' is computed again afterwards.
+    expect([length('ccc'), length('a'), length('ccc')]).toEqual([3, 1, 3]);
+    expect(calls).toEqual(['a', 'bb', 'ccc', 'a']);
   });
 });
