@@ -19,6 +19,7 @@ export const trainFlags = {
   answered: { type: 'string' },
   'value-belief': { type: 'string' },
   'return-mix': { type: 'string' },
+  'information-gain': { type: 'string' },
 } as const;
 
 type Flags = { [name in keyof typeof trainFlags]?: string | undefined };
@@ -35,5 +36,6 @@ export const givenTrainOptions = (flags: Flags): Partial<TrainOptions> => {
     answered: flags.answered === undefined ? undefined : ['on', 'true', '1'].includes(flags.answered),
     returnMix: number(flags['return-mix']),
     valueBelief: flags['value-belief'] === undefined ? undefined : ['on', 'true', '1'].includes(flags['value-belief']),
+    informationGain: flags['information-gain'] === undefined ? undefined : ['on', 'true', '1'].includes(flags['information-gain']),
   });
 };

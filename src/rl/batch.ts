@@ -23,6 +23,7 @@ import { pairRows } from '../nn/pair-layers.ts';
 import type { PairRows } from '../nn/pair-layers.ts';
 import { answeredWidth } from '../embed/answered.ts';
 import type { AnsweredIndex } from '../embed/answered.ts';
+import { noAnswer, replyAnswer } from './answers.ts';
 
 export class EmptyTrainingSetError extends ReverieError {
   override readonly name = 'EmptyTrainingSetError';
@@ -102,6 +103,11 @@ export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Emb
     returns: returnsToGo(transitions, gamma),
     /** The hidden persona of each transition's dialogue, what the belief loss predicts. */
     personas: transitions.map((transition) => kept[transition.dialogue]?.persona),
+    /** How the user answered each transition's utterance: 1 yes, 0 no, `noAnswer` otherwise (what the answer model learns). */
+    answers: Int8Array.from(transitions, (transition) => {
+      const reply = kept[transition.dialogue]?.turns[transition.state.length + 1];
+      return reply?.role === 'user' ? (replyAnswer(reply.text) ?? noAnswer) : noAnswer;
+    }),
   };
 };
 

@@ -42,6 +42,8 @@ const checkpointConfigSchema = z.object({
     answered: z.boolean().optional(),
     /** V reads how sure the belief is (see values in network.ts). */
     valueBelief: z.boolean().optional(),
+    /** Q reads what each candidate's answer would tell, from an answer model (see answers.ts). */
+    informationGain: z.boolean().optional(),
   }),
   training: z.record(z.string(), z.unknown()),
   stats: z.record(z.string(), z.number()),
@@ -108,6 +110,7 @@ export const saveCheckpoint = async (
       ...(model.belief === undefined ? {} : { belief: model.belief }),
       ...(model.options.answered ? { answered: true } : {}),
       ...(model.belief !== undefined && model.options.valueBelief ? { valueBelief: true } : {}),
+      ...(model.parameters.has('answer.w') ? { informationGain: true } : {}),
     },
     training: context.training ?? { ...model.options },
     stats: model.stats,

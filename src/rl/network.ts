@@ -25,6 +25,7 @@ import type { SparseRows } from '../nn/sparse-layers.ts';
 import { pairPaired, pairProduct } from '../nn/pair-layers.ts';
 import type { PairRows } from '../nn/pair-layers.ts';
 import { answeredWidth } from '../embed/answered.ts';
+import { informationAll, informationPaired } from './answers.ts';
 
 /**
  * `exchanges`: the state encoder also reads one feature row per exchange (the `dialogue` embedder).
@@ -41,6 +42,8 @@ export type NetworkShape = {
   answered?: boolean | undefined;
   /** With a belief head, V also reads how sure the belief is (see values). */
   valueBelief?: boolean | undefined;
+  /** With a belief head, an answer model P(yes | a, v), and Q reads what each candidate's answer would tell (see answers.ts). */
+  informationGain?: boolean | undefined;
 };
 export type QHead = 'q1' | 'q2' | 'target-q1' | 'target-q2';
 export type Parameters = Map<string, tf.Variable>;
@@ -53,7 +56,7 @@ const qHeadShapes = (h: number, d: number): Record<string, number[]> => ({ ws: [
  * those logits without a gradient (what the prior and Q read): for a state, what it believes of
  * the hidden persona; for an action, the personas it goes with when a dialogue succeeds.
  */
-export type Encoded = { raw: SparseRows; hidden: tf.Tensor2D; logits?: tf.Tensor2D; belief?: tf.Tensor2D; answered?: PairRows };
+export type Encoded = { raw: SparseRows; hidden: tf.Tensor2D; logits?: tf.Tensor2D; belief?: tf.Tensor2D; answered?: PairRows; answerLogits?: tf.Tensor2D; answers?: tf.Tensor2D };
 
 /**
  * The exchanges of a batch of states: every state's rows one after another, and which state each
@@ -83,6 +86,10 @@ export const parameterShapes = (shape: NetworkShape): Map<string, number[]> => {
     shapes.set('belief.action', [d, values]).set('belief.action-b', [values]);
     for (const head of ['q1', 'q2', 'target-q1', 'target-q2', 'policy']) shapes.set(`${head}.match`, [shape.belief?.length ?? 0]);
     if (shape.valueBelief === true) shapes.set('v.match', [shape.belief?.length ?? 0]);
+    if (shape.informationGain === true) {
+      shapes.set('answer.w', [d, values]).set('answer.b', [values]);
+      for (const head of ['q1', 'q2', 'target-q1', 'target-q2']) shapes.set(`${head}.information`, [shape.belief?.length ?? 0]);
+    }
   }
   shapes.set('v.w1', [h, h]).set('v.b1', [h]).set('v.w', [h, 1]).set('v.c', [1]);
   shapes.set('policy.w', [h, h]).set('policy.wide', [d]);
@@ -123,7 +130,7 @@ export const initialParameters = (shape: NetworkShape, rng: Rng): Parameters => 
     // Vectors (biases, wide weights) start at zero, and so do the belief head (a linear model has
     // no symmetry to break) and what Q reads from it, so a network with a belief head starts as
     // the one without.
-    const zero = cols === undefined || name.startsWith('belief.');
+    const zero = cols === undefined || name.startsWith('belief.') || name.startsWith('answer.');
     const values = name === beliefFields ? fieldLayout(shape.belief ?? []) : zero ? new Float32Array(rows * (cols ?? 1)) : glorotUniform(rows, cols, random);
     const initial = tf.tensor(values, dims);
     parameters.set(name, tf.variable(initial, !isFixedParameter(name)));
@@ -229,7 +236,11 @@ export const encodeActions = (parameters: Parameters, raw: SparseRows, known?: t
   const hidden = encode(parameters, 'action', raw, known);
   if (!parameters.has('belief.action')) return { raw, hidden };
   const logits = tf.mul(sparseLinear(raw, as2d(parameters, 'belief.action'), as1d(parameters, 'belief.action-b')), beliefGain) as tf.Tensor2D;
-  return { raw, hidden, logits, belief: beliefDistribution(parameters, logits) };
+  const encoded: Encoded = { raw, hidden, logits, belief: beliefDistribution(parameters, logits) };
+  if (!parameters.has('answer.w')) return encoded;
+  // Scaled as the belief heads are, for the same reason: each item's weights meet few batches.
+  const answerLogits = tf.mul(sparseLinear(raw, as2d(parameters, 'answer.w'), as1d(parameters, 'answer.b')), beliefGain) as tf.Tensor2D;
+  return { ...encoded, answerLogits, answers: withoutGradient((x) => tf.sigmoid(x))(answerLogits) as tf.Tensor2D };
 };
 
 /**
@@ -261,8 +272,13 @@ export const qPaired = (parameters: Parameters, head: QHead, states: Encoded, ac
   ]) as tf.Tensor2D;
   const q = tf.add(readout(parameters, head, hidden), widePaired(parameters, head, states, actions)) as tf.Tensor1D;
   if (states.belief === undefined || actions.belief === undefined) return q;
-  return tf.add(q, tf.sum(tf.mul(tf.mul(states.belief, actions.belief), matchWeights(parameters, head)), 1));
+  const matched = tf.add(q, tf.sum(tf.mul(tf.mul(states.belief, actions.belief), matchWeights(parameters, head)), 1)) as tf.Tensor1D;
+  if (actions.answers === undefined || !parameters.has(`${head}.information`)) return matched;
+  return tf.add(matched, informationPaired(states.belief, actions.answers, as2d(parameters, beliefFields), informationWeights(parameters, head))) as tf.Tensor1D;
 };
+
+/** A Q head's weight on each field's information, scaled as the match weights are. */
+const informationWeights = (parameters: Parameters, head: QHead): tf.Tensor1D => tf.mul(get(parameters, `${head}.information`), beliefGain) as tf.Tensor1D;
 
 /**
  * A head's weight per persona field, spread over that field's values ([values]) and scaled by the
@@ -304,6 +320,7 @@ export const selectActions = (actions: Encoded, positions: readonly number[]): E
     raw: selectRows(actions.raw, positions),
     hidden: tf.gather(actions.hidden, indices),
     ...(actions.belief === undefined ? {} : { belief: tf.gather(actions.belief, indices) }),
+    ...(actions.answers === undefined ? {} : { answers: tf.gather(actions.answers, indices) }),
   };
 };
 
@@ -318,7 +335,9 @@ export const qValues = (parameters: Parameters, head: QHead, states: Encoded, ac
   const hidden = tf.reshape(tf.add(tf.add(fromState, fromAction), fromProduct), [b * a, h]) as tf.Tensor2D;
   const q = tf.add(tf.reshape(readout(parameters, head, hidden), [b, a]), wideAll(parameters, head, states, actions)) as tf.Tensor2D;
   if (states.belief === undefined || actions.belief === undefined) return q;
-  return tf.add(q, linear(tf.mul(states.belief, matchWeights(parameters, head)) as tf.Tensor2D, tf.transpose(actions.belief) as tf.Tensor2D));
+  const matched = tf.add(q, linear(tf.mul(states.belief, matchWeights(parameters, head)) as tf.Tensor2D, tf.transpose(actions.belief) as tf.Tensor2D)) as tf.Tensor2D;
+  if (actions.answers === undefined || !parameters.has(`${head}.information`)) return matched;
+  return tf.add(matched, informationAll(states.belief, actions.answers, as2d(parameters, beliefFields), informationWeights(parameters, head))) as tf.Tensor2D;
 };
 
 /** Whether V reads the belief, so that states given to it must carry one. */

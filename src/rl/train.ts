@@ -25,6 +25,7 @@ import { conservativeLoss, crossEntropy, expectileLoss, mixReturns, squaredError
 import { encodeActions, encodeStates, firstLayer, initialParameters, isFixedParameter, policyLogits, polyakUpdate, qPaired, qValues, valueReadsBelief, values } from './network.ts';
 import type { Encoded, Parameters } from './network.ts';
 import { beliefLoss, beliefTargets } from './belief.ts';
+import { answerLoss } from './answers.ts';
 import { createAnsweredIndex } from '../embed/answered.ts';
 import type { BeliefTargets } from './belief.ts';
 
@@ -83,6 +84,12 @@ export type TrainOptions = {
   answered: boolean;
   /** With a belief, V also reads how sure it is (see values in network.ts). */
   valueBelief: boolean;
+  /**
+   * With a belief, value learners also learn an answer model, P(yes | utterance, persona value),
+   * and Q reads how much each candidate's answer would tell about each persona field under the
+   * state's belief (see answers.ts).
+   */
+  informationGain: boolean;
   /** λ of ILQL's Q target (1 − λ)·(r + γV(s′)) + λ·G_t, mixing in each transition's Monte-Carlo return; 0 is ILQL's own. */
   returnMix: number;
   seed: number;
@@ -111,6 +118,7 @@ export const defaultTrainOptions: TrainOptions = {
   beliefWeight: 0,
   answered: true,
   valueBelief: false,
+  informationGain: false,
   returnMix: 0,
 };
 
@@ -156,6 +164,7 @@ const takenActions = (batch: Batch, candidates: Encoded): Encoded => ({
   raw: (batch.values as NonNullable<Batch['values']>).takenRaw,
   hidden: linear(batch.taken, candidates.hidden),
   ...(candidates.belief === undefined ? {} : { belief: linear(batch.taken, candidates.belief) }),
+  ...(candidates.answers === undefined ? {} : { answers: linear(batch.taken, candidates.answers) }),
 });
 
 /**
@@ -167,8 +176,11 @@ const priorLoss = (parameters: Parameters, batch: Batch, states: Encoded, candid
     ? crossEntropy(policyLogits(parameters, states, candidates), batch.labels)
     : crossEntropy(policyLogits(parameters, encodeStates(parameters, priorBatch.states, undefined, priorBatch.exchanges, { answered: priorBatch.answered }), encodeActions(parameters, priorBatch.candidates)), priorBatch.labels);
 
-/** The persona targets of every transition, and which transitions belong to successful dialogues. */
-type BeliefInputs = { targets: BeliefTargets; successful: Uint8Array };
+/**
+ * The persona targets of every transition, which transitions belong to successful dialogues, and
+ * whether each one's utterance was answered yes or no (see answers.ts).
+ */
+type BeliefInputs = { targets: BeliefTargets; successful: Uint8Array; answers: Int8Array };
 
 /** The losses of one batch; without value inputs, just the behaviour model's cross-entropy (and the belief losses). */
 const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConstants, options: TrainOptions, priorBatch?: Batch, belief?: BeliefInputs): Record<string, tf.Scalar> => {
@@ -182,6 +194,7 @@ const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConsta
       : {
           belief: beliefLoss(states.logits as tf.Tensor2D, batch.rows, belief.targets),
           'action-belief': beliefLoss(tf.gather(candidates.logits as tf.Tensor2D, tf.tensor1d(batch.labels, 'int32')), batch.rows, belief.targets, belief.successful),
+          ...(candidates.answerLogits === undefined ? {} : { answer: answerLoss(tf.gather(candidates.answerLogits, tf.tensor1d(batch.labels, 'int32')), batch.rows, belief.targets, belief.answers) }),
         };
   const inputs = batch.values;
   if (inputs === undefined || targets === undefined) return { policy, ...auxiliary };
@@ -242,12 +255,21 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
   const data = prepareTransitions(dialogues, embedder, options.algorithm === 'fbc' ? 'successes' : 'all', options.gamma, options.answered ? createAnsweredIndex(embedder.dimension) : undefined);
   const rng = createRng(options.seed).fork(`train-${options.algorithm}`);
   const targets = options.beliefWeight > 0 ? beliefTargets(data.personas) : undefined;
-  const belief = targets === undefined || targets.fields.length === 0 ? undefined : { targets, successful: successMask(data.actions.length, data.successRows) };
-  const shape = { inputDimension: embedder.dimension, hidden: options.hidden, exchanges: embedder.embedExchanges !== undefined, belief: belief?.targets.fields.map((field) => field.values.length), answered: options.answered, valueBelief: options.valueBelief };
+  const belief = targets === undefined || targets.fields.length === 0 ? undefined : { targets, successful: successMask(data.actions.length, data.successRows), answers: data.answers };
+  const policyOnly = !isValueAlgorithm(options.algorithm);
+  const shape = {
+    inputDimension: embedder.dimension,
+    hidden: options.hidden,
+    exchanges: embedder.embedExchanges !== undefined,
+    belief: belief?.targets.fields.map((field) => field.values.length),
+    answered: options.answered,
+    valueBelief: options.valueBelief,
+    // Only Q reads the answer model, so behaviour models go without it.
+    informationGain: options.informationGain && !policyOnly,
+  };
   const parameters = initialParameters(shape, rng.fork('init'));
   const trainable = [...parameters].filter(([name]) => !isFixedParameter(name)).map(([, variable]) => variable);
   const optimizer = createAdam(trainable.map((variable) => ({ name: variable.name, variable })), { learningRate: options.learningRate });
-  const policyOnly = !isValueAlgorithm(options.algorithm);
   // A prior learned from successes draws its own batch of successful rows each step, as filtered
   // BC does: weighting the shared batch instead leaves it a fifth of the rows where successes are
   // rare, and it falls behind filtered BC as the data grows.
@@ -262,7 +284,7 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
     let parts: Record<string, number> = {};
     const { value: cost, grads } = tf.variableGrads(() => {
       const losses = batchLosses(parameters, batch, constants, options, priorBatch, belief);
-      const auxiliary = [losses.belief, losses['action-belief']].flatMap((loss) => (loss === undefined ? [] : [tf.mul(loss, options.beliefWeight)]));
+      const auxiliary = [losses.belief, losses['action-belief'], losses.answer].flatMap((loss) => (loss === undefined ? [] : [tf.mul(loss, options.beliefWeight)]));
       const total = policyOnly
         ? tf.addN([losses.policy as tf.Scalar, ...auxiliary])
         : tf.addN([losses.td, losses.value, tf.mul(losses.policy as tf.Scalar, options.policyWeight), ...(losses.cql === undefined ? [] : [tf.mul(losses.cql, options.cqlWeight)]), ...auxiliary] as tf.Tensor[]);
