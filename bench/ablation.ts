@@ -7,6 +7,8 @@
  * @example
  * node --import tsx bench/ablation.ts --task countries --dialogues 20000 --algorithm ilql --encoder dialogue --input-dropout 0 --betas 0,4,16
  * node --import tsx bench/ablation.ts --task travel --algorithm ilql --repeats on,off --betas 16,64
+ *
+ * `--save DIR` also writes the trained checkpoint there, for bench/value-diagnostics.ts or `reverie eval`.
  */
 import { parseArgs } from 'node:util';
 import { createValueAgent } from '../src/agent/value-agent.ts';
@@ -16,6 +18,7 @@ import { diagnose } from '../src/eval/diagnostics.ts';
 import { evaluateAgent } from '../src/eval/evaluate.ts';
 import { markdownTable } from '../src/eval/markdown.ts';
 import { imagineOffline } from '../src/imagine/offline.ts';
+import { saveCheckpoint } from '../src/rl/checkpoint.ts';
 import { defaultTrainOptions, isValueAlgorithm, train } from '../src/rl/train.ts';
 import type { Algorithm } from '../src/rl/train.ts';
 import { loadBuiltInTask } from '../src/tasks/registry.ts';
@@ -34,6 +37,7 @@ const { values: flags } = parseArgs({
     k: { type: 'string', default: '16' },
     episodes: { type: 'string', default: '300' },
     seed: { type: 'string', default: '1' },
+    save: { type: 'string' },
   },
 });
 
@@ -46,6 +50,7 @@ const options = { ...defaultTrainOptions, ...givenTrainOptions(flags), ...(flags
 const started = performance.now();
 const model = await train(dialogues, embedder, options, { progress: process.stderr });
 const seconds = (performance.now() - started) / 1000;
+if (flags.save !== undefined) await saveCheckpoint(flags.save, model, { task: task.spec.name, taskVersion: task.spec.version, embedder: embedder.config });
 const value = isValueAlgorithm(options.algorithm);
 const rows: string[][] = [];
 for (const beta of value ? flags.betas.split(',').map(Number) : [0]) {

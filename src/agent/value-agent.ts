@@ -157,7 +157,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
 
   return {
     name: options.name,
-    dispose: () => tf.dispose([library.hidden, ...(library.logits === undefined ? [] : [library.logits]), ...(library.belief === undefined ? [] : [library.belief])]),
+    dispose: () => tf.dispose([library.hidden, library.logits, library.belief, library.answerLogits, library.answers].flatMap((tensor) => (tensor === undefined ? [] : [tensor]))),
     act: async (turns: readonly Turn[], act?: ActOptions) => {
       if (options.propose !== undefined) return fromProposals(turns, options.propose, act?.signal);
       await prepare(turns.map((turn) => turn.text), act?.signal);

@@ -75,46 +75,62 @@ export const defaultDemoOptions: Omit<DemoOptions, 'out' | 'log'> = {
 };
 
 /**
- * Trains BC, filtered BC and ILQL in parallel workers, except those whose checkpoint already
- * exists for the same data and options, then loads all three.
+ * Trains BC, filtered BC, ILQL and MC in parallel workers, except those whose checkpoint already
+ * exists for the same data and options. Each checkpoint is loaded as soon as its own training
+ * ends, so its evaluation can use a core the other trainings leave free; `trained` settles when
+ * all have ended. `say` writes a line without breaking into the progress line.
  */
 const trainOrReuse = async (
   task: TaskSimulator<unknown>,
   dialogues: readonly Dialogue[],
   options: DemoOptions,
   setup: { base: Omit<TrainOptions, 'algorithm' | 'seed'>; encoder: OfflineEmbedderKind },
-): Promise<Map<Algorithm, LoadedCheckpoint>> => {
+): Promise<{ checkpoints: Map<Algorithm, Promise<LoadedCheckpoint>>; trained: Promise<void>; say: (line: string) => void }> => {
   const data = dialoguesFingerprint(dialogues);
+  const load = (algorithm: Algorithm) => loadCheckpoint(join(options.out, 'checkpoints', algorithm), { task: task.spec.name });
+  const checkpoints = new Map<Algorithm, Promise<LoadedCheckpoint>>();
   const jobs: TrainJob[] = [];
+  const pending = new Map<Algorithm, { resolve: (checkpoint: Promise<LoadedCheckpoint>) => void; reject: (error: unknown) => void }>();
   for (const algorithm of algorithms) {
     const directory = join(options.out, 'checkpoints', algorithm);
     const trainOptions: TrainOptions = { ...setup.base, algorithm, seed: options.seed };
     const training = { ...trainOptions, data };
-    const existing = await loadCheckpoint(directory, { task: task.spec.name }).catch(() => undefined);
+    const existing = await load(algorithm).catch(() => undefined);
     if (existing !== undefined && JSON.stringify(existing.config.training) === JSON.stringify(training) && existing.config.embedder.dimension === options.dimension && existing.config.embedder.kind === setup.encoder) {
       options.log(`${algorithm}: reusing ${directory}`);
+      checkpoints.set(algorithm, Promise.resolve(existing));
       continue;
     }
+    checkpoints.set(algorithm, new Promise((resolve, reject) => pending.set(algorithm, { resolve, reject })));
     jobs.push({ options: trainOptions, dialogues, encoder: { kind: setup.encoder, version: 1, dimension: options.dimension }, directory, context: { task: task.spec.name, taskVersion: task.spec.version, training } });
   }
-  if (jobs.length > 0) {
-    const total = jobs.reduce((sum, job) => sum + job.options.steps, 0);
-    const progress = options.progress === undefined ? undefined : createProgress({ label: `train ${jobs.map((job) => job.options.algorithm).join(', ')}`, total, stream: options.progress });
-    const latest: Record<string, string> = {};
-    const results = await trainInWorkers(jobs, {
-      onStep: (job, step, losses) => {
-        if (losses !== undefined) latest[job.options.algorithm] = `${step}/${job.options.steps}`;
-        progress?.tick(1, latest);
-      },
-    });
-    progress?.done();
-    for (const { job, stats } of results) {
-      options.log(`${job.options.algorithm}: ${stats.transitions} transitions, ${job.options.steps} steps in ${stats.seconds.toFixed(1)} s (${stats.stepsPerSecond.toFixed(1)} steps/s) → ${job.directory}`);
-    }
-  }
-  const checkpoints = new Map<Algorithm, LoadedCheckpoint>();
-  for (const algorithm of algorithms) checkpoints.set(algorithm, await loadCheckpoint(join(options.out, 'checkpoints', algorithm), { task: task.spec.name }));
-  return checkpoints;
+  if (jobs.length === 0) return { checkpoints, trained: Promise.resolve(), say: options.log };
+  const total = jobs.reduce((sum, job) => sum + job.options.steps, 0);
+  const progress = options.progress === undefined ? undefined : createProgress({ label: `train ${jobs.map((job) => job.options.algorithm).join(', ')}`, total, stream: options.progress });
+  let training = true;
+  const say = (line: string) => (training && progress !== undefined ? progress.note(line) : options.log(line));
+  const latest: Record<string, string> = {};
+  const trained = trainInWorkers(jobs, {
+    onStep: (job, step, losses) => {
+      if (losses !== undefined) latest[job.options.algorithm] = `${step}/${job.options.steps}`;
+      progress?.tick(1, latest);
+    },
+    onDone: ({ job, stats }) => {
+      say(`${job.options.algorithm}: ${stats.transitions} transitions, ${job.options.steps} steps in ${stats.seconds.toFixed(1)} s (${stats.stepsPerSecond.toFixed(1)} steps/s) → ${job.directory}`);
+      pending.get(job.options.algorithm)?.resolve(load(job.options.algorithm));
+    },
+  }).then(
+    () => {
+      training = false;
+      progress?.done();
+    },
+    (error: unknown) => {
+      training = false;
+      for (const { reject } of pending.values()) reject(error);
+      throw error;
+    },
+  );
+  return { checkpoints, trained, say };
 };
 
 const algorithms = ['bc', 'fbc', 'ilql', 'mc'] as const;
@@ -131,43 +147,53 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
   const imagined = await imagineOffline(task, { count: dialogues, seed: options.seed, file, ...(options.progress ? { progress: options.progress } : {}) });
   options.log(`imagined ${imagined.created} dialogues (${imagined.reused} reused) → ${file}`);
   options.log(datasetSummary(imagined.dialogues));
-  const checkpoints = await trainOrReuse(task, imagined.dialogues, options, { base: trainBase, encoder });
+  const { checkpoints, trained, say } = await trainOrReuse(task, imagined.dialogues, options, { base: trainBase, encoder });
+  const checkpointOf = (algorithm: Algorithm) => checkpoints.get(algorithm) as Promise<LoadedCheckpoint>;
 
-  // β is chosen on validation personas, never on the test personas reported below, for each learner that acts by advantage.
-  const betas = new Map<Algorithm, number>();
+  // β is chosen on validation personas, never on the test personas reported below, for each
+  // learner that acts by advantage, as soon as its training ends.
+  const betas = new Map<Algorithm, Promise<number>>();
   for (const algorithm of valueLearners) {
-    const checkpoint = checkpoints.get(algorithm) as LoadedCheckpoint;
-    const beta = await chooseBeta(
-      options.betas,
-      (candidate) => evaluateAgent(task, algorithm, checkpointAgentFactory(algorithm, checkpoint, { k: options.k, beta: candidate }), { episodes: options.validationEpisodes, seed: options.evalSeed + 1, split: 'validation' }),
-      (candidate, result) => options.log(`${algorithm} β=${candidate}: validation success ${result.success.mean.toFixed(3)}, reward ${result.reward.mean.toFixed(3)}`),
+    betas.set(
+      algorithm,
+      checkpointOf(algorithm).then(async (checkpoint) => {
+        const beta = await chooseBeta(
+          options.betas,
+          (candidate) => evaluateAgent(task, algorithm, checkpointAgentFactory(algorithm, checkpoint, { k: options.k, beta: candidate }), { episodes: options.validationEpisodes, seed: options.evalSeed + 1, split: 'validation' }),
+          (candidate, result) => say(`${algorithm} β=${candidate}: validation success ${result.success.mean.toFixed(3)}, reward ${result.reward.mean.toFixed(3)}`),
+        );
+        // Every later command that loads this checkpoint acts with the β chosen here unless told otherwise.
+        await saveActingDefaults(join(options.out, 'checkpoints', algorithm), {
+          k: options.k,
+          beta,
+          chosenOn: `best reward on ${options.validationEpisodes} validation episodes (seed ${options.evalSeed + 1}) among β = ${options.betas.join(', ')}`,
+        });
+        return beta;
+      }),
     );
-    betas.set(algorithm, beta);
-    // Every later command that loads this checkpoint acts with the β chosen here unless told otherwise.
-    await saveActingDefaults(join(options.out, 'checkpoints', algorithm), {
-      k: options.k,
-      beta,
-      chosenOn: `best reward on ${options.validationEpisodes} validation episodes (seed ${options.evalSeed + 1}) among β = ${options.betas.join(', ')}`,
-    });
   }
-  const beta = betas.get('ilql') ?? 0;
+  const betaOf = async (name: string): Promise<number> => (await betas.get(name as Algorithm)) ?? 0;
 
-  const results: AgentResult<unknown>[] = [];
-  for (const name of ['behaviour', 'naive', 'bc', 'fbc', 'mc', 'ilql', 'oracle'] as const) {
-    const checkpoint = name === 'bc' || name === 'fbc' || name === 'ilql' || name === 'mc' ? checkpoints.get(name) : undefined;
-    const acting = { k: options.k, beta: betas.get(name as Algorithm) ?? 0 };
-    const factory = checkpoint === undefined ? await createAgentFactory(task, { name }, acting) : checkpointAgentFactory(name, checkpoint, acting);
-    results.push(await evaluateAgent(task, name, factory, { episodes: options.episodes, seed: options.evalSeed, split: 'test' }));
-  }
+  // Each agent is evaluated as soon as it can be: the scripted ones at once, each learner when its
+  // checkpoint (and β) is ready. Episodes are seeded per agent, so the order changes nothing.
+  const evaluations = (['behaviour', 'naive', 'bc', 'fbc', 'mc', 'ilql', 'oracle'] as const).map(async (name) => {
+    const learned = name === 'bc' || name === 'fbc' || name === 'ilql' || name === 'mc';
+    const acting = { k: options.k, beta: await betaOf(name) };
+    const factory = learned ? checkpointAgentFactory(name, await checkpointOf(name), acting) : await createAgentFactory(task, { name }, acting);
+    return evaluateAgent(task, name, factory, { episodes: options.episodes, seed: options.evalSeed, split: 'test' });
+  });
+  const [results] = await Promise.all([Promise.all(evaluations), trained, ...betas.values()]);
+  const beta = await betaOf('ilql');
+  const mcBeta = await betaOf('mc');
   const table = resultsTable(results);
   const seconds = (performance.now() - started) / 1000;
   await writeReport(options.out, {
     task: task.spec.name,
     results,
-    settings: { dialogues, seed: options.seed, episodes: options.episodes, evalSeed: options.evalSeed, split: 'test', k: options.k, beta, mcBeta: betas.get('mc'), betas: options.betas, train: trainBase, dimension: options.dimension, encoder, seconds },
+    settings: { dialogues, seed: options.seed, episodes: options.episodes, evalSeed: options.evalSeed, split: 'test', k: options.k, beta, mcBeta, betas: options.betas, train: trainBase, dimension: options.dimension, encoder, seconds },
     notes: [
       `${dialogues} imagined dialogues (seed ${options.seed}); ${options.episodes} test episodes per agent (seed ${options.evalSeed}) on personas no training dialogue used.`,
-      `ILQL and MC act on the top ${options.k} proposals of their prior with β = ${beta} and ${betas.get('mc') ?? 0}, chosen on ${options.validationEpisodes} validation episodes from ${options.betas.join(', ')}.`,
+      `ILQL and MC act on the top ${options.k} proposals of their prior with β = ${beta} and ${mcBeta}, chosen on ${options.validationEpisodes} validation episodes from ${options.betas.join(', ')}.`,
       `Wall time ${seconds.toFixed(0)} s.`,
     ],
   });

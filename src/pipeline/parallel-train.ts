@@ -52,16 +52,21 @@ const runJob = (job: TrainJob, onStep: (job: TrainJob, step: number, losses: Rec
     worker.on('exit', (code) => finish(() => reject(new ReverieError(`training worker for ${job.options.algorithm} exited with code ${code} before finishing`))));
   });
 
+/** `onDone` hears of each job as it finishes, so a caller can use one checkpoint while the others train. */
 export const trainInWorkers = async (
   jobs: readonly TrainJob[],
-  options: { concurrency?: number; onStep?: (job: TrainJob, step: number, losses: Record<string, number> | undefined) => void } = {},
+  options: { concurrency?: number; onStep?: (job: TrainJob, step: number, losses: Record<string, number> | undefined) => void; onDone?: (result: JobResult) => void } = {},
 ): Promise<JobResult[]> => {
   const concurrency = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), jobs.length));
   // Longest first, so the slow job never waits for a free core at the end.
   const queue = [...jobs].sort((a, b) => cost(b) - cost(a));
   const results: JobResult[] = [];
   const runner = async () => {
-    for (let job = queue.shift(); job !== undefined; job = queue.shift()) results.push(await runJob(job, options.onStep ?? (() => {})));
+    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+      const result = await runJob(job, options.onStep ?? (() => {}));
+      results.push(result);
+      options.onDone?.(result);
+    }
   };
   await Promise.all(Array.from({ length: concurrency }, runner));
   return jobs.map((job) => results.find((result) => result.job === job) as JobResult);

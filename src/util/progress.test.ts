@@ -130,6 +130,22 @@ describe('createProgress on a terminal', () => {
     ]);
   });
 
+  it('writes a note on a line of its own and redraws the progress line below it', () => {
+    const { stream, chunks } = fakeStream(true);
+    const clock = fakeClock();
+    const progress = createProgress({ label: 'l', total: 4, stream, now: clock.now });
+    progress.note('before any tick');
+    clock.advance(1000);
+    progress.tick();
+    progress.note('ilql: done');
+    progress.done();
+    progress.note('after');
+    expect(chunks).toEqual(['\r\x1b[2Kbefore any tick\n', '\r\x1b[2Kl  1/4  25.0%  1.0/s  ETA 3s', '\r\x1b[2Kilql: done\n', '\r\x1b[2Kl  1/4  25.0%  1.0/s  ETA 3s', '\r\x1b[2Kl  1/4  25.0%  1.0/s  done in 1s\n', 'after\n']);
+    const plain = fakeStream(false);
+    createProgress({ label: 'l', total: 4, stream: plain.stream, now: clock.now }).note('a note');
+    expect(plain.chunks).toEqual(['a note\n']);
+  });
+
   it('cuts lines to the terminal width so the redraw does not wrap', () => {
     const { stream, chunks } = fakeStream(true, 12);
     const progress = createProgress({ label: 'a-long-label', total: 10, stream, now: fakeClock().now });

@@ -27,6 +27,8 @@ export type Progress = {
   tick(n?: number, extra?: ProgressExtra): void;
   /** Write the final line. Later calls to `tick` or `done` do nothing. */
   done(extra?: ProgressExtra): void;
+  /** Write a line of its own above the progress line (a terminal's is redrawn below it), so other news does not break into it. */
+  note(line: string): void;
 };
 
 export class ProgressError extends ReverieError {
@@ -136,6 +138,14 @@ export function createProgress(options: ProgressOptions): Progress {
       finished = true;
       if (extra !== undefined) Object.assign(extras, extra);
       write(render(now(), true), true);
+    },
+    note(line) {
+      if (!isTTY || finished) {
+        stream.write(`${line}\n`);
+        return;
+      }
+      stream.write(`${CLEAR_LINE}${line}\n`);
+      if (lastWrite !== -Infinity) write(render(now(), false), false);
     },
   };
 }
