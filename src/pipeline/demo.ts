@@ -78,7 +78,7 @@ export const defaultDemoOptions: Omit<DemoOptions, 'out' | 'log'> = {
  * Trains BC, filtered BC, ILQL and MC in parallel workers, except those whose checkpoint already
  * exists for the same data and options. Each checkpoint is loaded as soon as its own training
  * ends, so its evaluation can use a core the other trainings leave free; `trained` settles when
- * all have ended. `say` writes a line without breaking into the progress line.
+ * all have ended. `say` logs a line without breaking into the progress line.
  */
 const trainOrReuse = async (
   task: TaskSimulator<unknown>,
@@ -107,8 +107,7 @@ const trainOrReuse = async (
   if (jobs.length === 0) return { checkpoints, trained: Promise.resolve(), say: options.log };
   const total = jobs.reduce((sum, job) => sum + job.options.steps, 0);
   const progress = options.progress === undefined ? undefined : createProgress({ label: `train ${jobs.map((job) => job.options.algorithm).join(', ')}`, total, stream: options.progress });
-  let training = true;
-  const say = (line: string) => (training && progress !== undefined ? progress.note(line) : options.log(line));
+  const say = (line: string) => (progress === undefined ? options.log(line) : progress.aside(() => options.log(line)));
   const latest: Record<string, string> = {};
   const trained = trainInWorkers(jobs, {
     onStep: (job, step, losses) => {
@@ -120,12 +119,8 @@ const trainOrReuse = async (
       pending.get(job.options.algorithm)?.resolve(load(job.options.algorithm));
     },
   }).then(
-    () => {
-      training = false;
-      progress?.done();
-    },
+    () => progress?.done(),
     (error: unknown) => {
-      training = false;
       for (const { reject } of pending.values()) reject(error);
       throw error;
     },

@@ -130,20 +130,21 @@ describe('createProgress on a terminal', () => {
     ]);
   });
 
-  it('writes a note on a line of its own and redraws the progress line below it', () => {
+  it('clears the progress line for other output and redraws it below', () => {
     const { stream, chunks } = fakeStream(true);
     const clock = fakeClock();
     const progress = createProgress({ label: 'l', total: 4, stream, now: clock.now });
-    progress.note('before any tick');
+    const news = (line: string) => () => chunks.push(`${line}\n`);
+    progress.aside(news('before any tick'));
     clock.advance(1000);
     progress.tick();
-    progress.note('ilql: done');
+    progress.aside(news('ilql: done'));
     progress.done();
-    progress.note('after');
-    expect(chunks).toEqual(['\r\x1b[2Kbefore any tick\n', '\r\x1b[2Kl  1/4  25.0%  1.0/s  ETA 3s', '\r\x1b[2Kilql: done\n', '\r\x1b[2Kl  1/4  25.0%  1.0/s  ETA 3s', '\r\x1b[2Kl  1/4  25.0%  1.0/s  done in 1s\n', 'after\n']);
+    progress.aside(news('after'));
+    expect(chunks).toEqual(['before any tick\n', '\r\x1b[2Kl  1/4  25.0%  1.0/s  ETA 3s', '\r\x1b[2K', 'ilql: done\n', '\r\x1b[2Kl  1/4  25.0%  1.0/s  ETA 3s', '\r\x1b[2Kl  1/4  25.0%  1.0/s  done in 1s\n', 'after\n']);
     const plain = fakeStream(false);
-    createProgress({ label: 'l', total: 4, stream: plain.stream, now: clock.now }).note('a note');
-    expect(plain.chunks).toEqual(['a note\n']);
+    createProgress({ label: 'l', total: 4, stream: plain.stream, now: clock.now }).aside(() => plain.chunks.push('a line\n'));
+    expect(plain.chunks).toEqual(['a line\n']);
   });
 
   it('cuts lines to the terminal width so the redraw does not wrap', () => {

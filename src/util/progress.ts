@@ -27,8 +27,11 @@ export type Progress = {
   tick(n?: number, extra?: ProgressExtra): void;
   /** Write the final line. Later calls to `tick` or `done` do nothing. */
   done(extra?: ProgressExtra): void;
-  /** Write a line of its own above the progress line (a terminal's is redrawn below it), so other news does not break into it. */
-  note(line: string): void;
+  /**
+   * Runs `write`, which prints other news to the same terminal, with the progress line cleared
+   * first and redrawn after, so the news gets lines of its own above it.
+   */
+  aside(write: () => void): void;
 };
 
 export class ProgressError extends ReverieError {
@@ -139,13 +142,14 @@ export function createProgress(options: ProgressOptions): Progress {
       if (extra !== undefined) Object.assign(extras, extra);
       write(render(now(), true), true);
     },
-    note(line) {
-      if (!isTTY || finished) {
-        stream.write(`${line}\n`);
+    aside(print) {
+      if (!isTTY || finished || lastWrite === -Infinity) {
+        print();
         return;
       }
-      stream.write(`${CLEAR_LINE}${line}\n`);
-      if (lastWrite !== -Infinity) write(render(now(), false), false);
+      stream.write(CLEAR_LINE);
+      print();
+      write(render(now(), false), false);
     },
   };
 }
