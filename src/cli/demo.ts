@@ -30,10 +30,11 @@ export const registerDemo = (program: Command): void => {
     .option('--input-dropout <x>', `share of state features dropped while training (default: 0 for guessing tasks, ${defaultDemoOptions.train.inputDropout} otherwise)`, nonNegativeNumber('--input-dropout'))
     .option('--prior <from>', `what the prior of ILQL and MC learns from, all or successes (default ${defaultDemoOptions.train.prior})`, choice('--prior', ['all', 'successes'] as const))
     .option('--belief-weight <x>', `weight of the belief loss of every learner; above 0 the state also predicts the hidden persona and the prior and Q read that belief (default: 1 for guessing tasks, ${defaultDemoOptions.train.beliefWeight} otherwise)`, nonNegativeNumber('--belief-weight'))
+    .option('--expectile <τ>', `expectile τ of ILQL's V regression (default ${defaultDemoOptions.train.expectile})`, nonNegativeNumber('--expectile'))
     .option('--return-mix <λ>', `ILQL's Q target mixes in each transition's return-to-go: (1 − λ)·(r + γV(s′)) + λ·G (default: ${defaultDemoOptions.train.returnMix})`, nonNegativeNumber('--return-mix'))
     .option('--answered', 'the prior and Q of every learner read how the user answered each word a candidate says again (default: on, except on instruction)')
     .option('--no-answered', 'leave the answered words out')
-    .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes: number; steps: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: OfflineEmbedderKind; inputDropout?: number; prior?: 'all' | 'successes'; beliefWeight?: number; returnMix?: number; answered?: boolean }) => {
+    .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes: number; steps: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: OfflineEmbedderKind; inputDropout?: number; prior?: 'all' | 'successes'; beliefWeight?: number; expectile?: number; returnMix?: number; answered?: boolean }) => {
       const tasks = flags.task === 'all' ? builtInTaskNames() : [flags.task];
       for (const task of tasks) {
         const out = tasks.length > 1 ? join(flags.out, task) : flags.out;
@@ -51,7 +52,7 @@ export const registerDemo = (program: Command): void => {
           betas: flags.betas,
           train: { ...defaultDemoOptions.train, steps: flags.steps },
           encoder: flags.encoder,
-          trainGiven: definedOnly({ inputDropout: flags.inputDropout, prior: flags.prior, beliefWeight: flags.beliefWeight, returnMix: flags.returnMix, answered: flags.answered }),
+          trainGiven: definedOnly({ inputDropout: flags.inputDropout, prior: flags.prior, beliefWeight: flags.beliefWeight, expectile: flags.expectile, returnMix: flags.returnMix, answered: flags.answered }),
           log: (line) => process.stderr.write(`${line}\n`),
           progress: process.stderr,
         });
