@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { builtInTaskNames } from '../tasks/registry.ts';
 import { defaultDemoOptions, defaultDialogues, runDemo } from '../pipeline/demo.ts';
-import { guessingDialogues } from '../pipeline/task-settings.ts';
+import { guessingDialogues, guessingSteps } from '../pipeline/task-settings.ts';
 import { offlineEmbedderKinds } from '../embed/create.ts';
 import type { OfflineEmbedderKind } from '../embed/embedder.ts';
 import { choice, nonNegativeNumber, numberList, positiveInteger } from './options.ts';
@@ -21,7 +21,7 @@ export const registerDemo = (program: Command): void => {
     .option('-n, --dialogues <n>', `imagined dialogues (default ${defaultDialogues}; ${guessingDialogues} for guessing tasks)`, positiveInteger('--dialogues'))
     .option('--episodes <n>', 'test episodes per agent', positiveInteger('--episodes'), defaultDemoOptions.episodes)
     .option('--validation-episodes <n>', 'validation episodes per β when choosing β', positiveInteger('--validation-episodes'), defaultDemoOptions.validationEpisodes)
-    .option('--steps <n>', 'training steps per algorithm', positiveInteger('--steps'), defaultDemoOptions.train.steps)
+    .option('--steps <n>', `training steps per algorithm (default: ${guessingSteps} for guessing tasks, ${defaultDemoOptions.train.steps} otherwise)`, positiveInteger('--steps'))
     .option('--seed <n>', 'seed of the imagined data and of training', positiveInteger('--seed'), defaultDemoOptions.seed)
     .option('--eval-seed <n>', 'seed of the evaluation personas', positiveInteger('--eval-seed'), defaultDemoOptions.evalSeed)
     .option('--k <n>', 'proposals ILQL chooses among', positiveInteger('--k'), defaultDemoOptions.k)
@@ -34,7 +34,7 @@ export const registerDemo = (program: Command): void => {
     .option('--return-mix <λ>', `ILQL's Q target mixes in each transition's return-to-go: (1 − λ)·(r + γV(s′)) + λ·G (default: ${defaultDemoOptions.train.returnMix})`, nonNegativeNumber('--return-mix'))
     .option('--answered', 'the prior and Q of every learner read how the user answered each word a candidate says again (default: on, except on instruction)')
     .option('--no-answered', 'leave the answered words out')
-    .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes: number; steps: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: OfflineEmbedderKind; inputDropout?: number; prior?: 'all' | 'successes'; beliefWeight?: number; expectile?: number; returnMix?: number; answered?: boolean }) => {
+    .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes: number; steps?: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: OfflineEmbedderKind; inputDropout?: number; prior?: 'all' | 'successes'; beliefWeight?: number; expectile?: number; returnMix?: number; answered?: boolean }) => {
       const tasks = flags.task === 'all' ? builtInTaskNames() : [flags.task];
       for (const task of tasks) {
         const out = tasks.length > 1 ? join(flags.out, task) : flags.out;
@@ -50,9 +50,9 @@ export const registerDemo = (program: Command): void => {
           evalSeed: flags.evalSeed,
           k: flags.k,
           betas: flags.betas,
-          train: { ...defaultDemoOptions.train, steps: flags.steps },
+          train: defaultDemoOptions.train,
           encoder: flags.encoder,
-          trainGiven: definedOnly({ inputDropout: flags.inputDropout, prior: flags.prior, beliefWeight: flags.beliefWeight, expectile: flags.expectile, returnMix: flags.returnMix, answered: flags.answered }),
+          trainGiven: definedOnly({ steps: flags.steps, inputDropout: flags.inputDropout, prior: flags.prior, beliefWeight: flags.beliefWeight, expectile: flags.expectile, returnMix: flags.returnMix, answered: flags.answered }),
           log: (line) => process.stderr.write(`${line}\n`),
           progress: process.stderr,
         });
