@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Embedder } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
-import { encodeActions, encodeStates, policyLogits, qValues, selectActions, values } from '../rl/network.ts';
+import { disposeEncoded, encodeActions, encodeStates, policyLogits, qValues, selectActions, values } from '../rl/network.ts';
 import type { Encoded, Parameters } from '../rl/network.ts';
 import { exchangeRows } from '../rl/exchange-rows.ts';
 import { sparseRows } from '../nn/sparse-layers.ts';
@@ -157,7 +157,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
 
   return {
     name: options.name,
-    dispose: () => tf.dispose([library.hidden, library.logits, library.belief, library.answerLogits, library.answers].flatMap((tensor) => (tensor === undefined ? [] : [tensor]))),
+    dispose: () => disposeEncoded(library),
     act: async (turns: readonly Turn[], act?: ActOptions) => {
       if (options.propose !== undefined) return fromProposals(turns, options.propose, act?.signal);
       await prepare(turns.map((turn) => turn.text), act?.signal);

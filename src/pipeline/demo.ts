@@ -143,7 +143,6 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
   options.log(`imagined ${imagined.created} dialogues (${imagined.reused} reused) → ${file}`);
   options.log(datasetSummary(imagined.dialogues));
   const { checkpoints, trained, say } = await trainOrReuse(task, imagined.dialogues, options, { base: trainBase, encoder });
-  const checkpointOf = (algorithm: Algorithm) => checkpoints.get(algorithm) as Promise<LoadedCheckpoint>;
 
   // β is chosen on validation personas, never on the test personas reported below, for each
   // learner that acts by advantage, as soon as its training ends.
@@ -151,7 +150,7 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
   for (const algorithm of valueLearners) {
     betas.set(
       algorithm,
-      checkpointOf(algorithm).then(async (checkpoint) => {
+      (checkpoints.get(algorithm) as Promise<LoadedCheckpoint>).then(async (checkpoint) => {
         const beta = await chooseBeta(
           options.betas,
           (candidate) => evaluateAgent(task, algorithm, checkpointAgentFactory(algorithm, checkpoint, { k: options.k, beta: candidate }), { episodes: options.validationEpisodes, seed: options.evalSeed + 1, split: 'validation' }),
@@ -172,9 +171,9 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
   // Each agent is evaluated as soon as it can be: the scripted ones at once, each learner when its
   // checkpoint (and β) is ready. Episodes are seeded per agent, so the order changes nothing.
   const evaluations = (['behaviour', 'naive', 'bc', 'fbc', 'mc', 'ilql', 'oracle'] as const).map(async (name) => {
-    const learned = name === 'bc' || name === 'fbc' || name === 'ilql' || name === 'mc';
+    const checkpoint = checkpoints.get(name as Algorithm);
     const acting = { k: options.k, beta: await betaOf(name) };
-    const factory = learned ? checkpointAgentFactory(name, await checkpointOf(name), acting) : await createAgentFactory(task, { name }, acting);
+    const factory = checkpoint === undefined ? await createAgentFactory(task, { name }, acting) : checkpointAgentFactory(name, await checkpoint, acting);
     return evaluateAgent(task, name, factory, { episodes: options.episodes, seed: options.evalSeed, split: 'test' });
   });
   const [results] = await Promise.all([Promise.all(evaluations), trained, ...betas.values()]);

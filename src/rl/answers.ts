@@ -14,6 +14,7 @@
  * informationAll(belief, answers, layout, weights) // → [states, actions]
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { fieldMask } from './belief.ts';
 import type { BeliefTargets } from './belief.ts';
 
 const affirmations = new Set(['yes', 'yeah', 'yep', 'correct', 'right', 'exactly']);
@@ -81,8 +82,7 @@ export const informationAll = (belief: tf.Tensor2D, answers: tf.Tensor2D, layout
   const uncertainty = tf.transpose(binaryEntropy(answers)) as tf.Tensor2D;
   const yes = tf.transpose(answers) as tf.Tensor2D;
   const terms = Array.from({ length: layout.shape[1] }, (_, f) => {
-    const mask = tf.reshape(tf.slice(layout, [0, f], [-1, 1]), [-1]);
-    const field = tf.mul(belief, mask) as tf.Tensor2D;
+    const field = tf.mul(belief, fieldMask(layout, f)) as tf.Tensor2D;
     const information = tf.sub(binaryEntropy(tf.matMul(field, yes)), tf.matMul(field, uncertainty));
     return tf.mul(information, tf.slice(weights, [f], [1]));
   });

@@ -48,6 +48,9 @@ export const beliefTargets = (personas: readonly unknown[]): BeliefTargets => {
   return { fields, labels };
 };
 
+/** 1 on the belief values of field `f` of a layout [values, fields], 0 elsewhere: [values]. */
+export const fieldMask = (layout: tf.Tensor2D, f: number): tf.Tensor1D => tf.reshape(tf.slice(layout, [0, f], [-1, 1]), [-1]) as tf.Tensor1D;
+
 /**
  * The mean over fields of each field's cross-entropy, on the rows where the field is present;
  * `logits` [rows, values] as a belief head gives them. `only`, if given, keeps the rows it marks

@@ -26,6 +26,7 @@ import { pairPaired, pairProduct } from '../nn/pair-layers.ts';
 import type { PairRows } from '../nn/pair-layers.ts';
 import { answeredWidth } from '../embed/answered.ts';
 import { informationAll, informationPaired } from './answers.ts';
+import { fieldMask } from './belief.ts';
 
 /**
  * `exchanges`: the state encoder also reads one feature row per exchange (the `dialogue` embedder).
@@ -151,6 +152,8 @@ const get = (parameters: Parameters, name: string): tf.Variable => {
 
 const as2d = (parameters: Parameters, name: string) => get(parameters, name) as tf.Tensor as tf.Tensor2D;
 const as1d = (parameters: Parameters, name: string) => get(parameters, name) as tf.Tensor as tf.Tensor1D;
+/** Which field each belief value belongs to, [values, fields] (see beliefFields). */
+export const beliefLayout = (parameters: Parameters): tf.Tensor2D => as2d(parameters, beliefFields);
 
 type Encoder = 'state' | 'action';
 
@@ -221,7 +224,7 @@ const beliefLogits = (parameters: Parameters, raw: SparseRows, exchanges: Exchan
  */
 const beliefDistribution = (parameters: Parameters, logits: tf.Tensor2D): tf.Tensor2D =>
   withoutGradient((x) => {
-    const layout = as2d(parameters, beliefFields);
+    const layout = beliefLayout(parameters);
     const exp = tf.exp(tf.sub(x, tf.max(x, 1, true))) as tf.Tensor2D;
     const perField = linear(linear(exp, layout), tf.transpose(layout) as tf.Tensor2D);
     return tf.div(exp, tf.add(perField, 1e-30)) as tf.Tensor2D;
@@ -274,7 +277,7 @@ export const qPaired = (parameters: Parameters, head: QHead, states: Encoded, ac
   if (states.belief === undefined || actions.belief === undefined) return q;
   const matched = tf.add(q, tf.sum(tf.mul(tf.mul(states.belief, actions.belief), matchWeights(parameters, head)), 1)) as tf.Tensor1D;
   if (actions.answers === undefined || !parameters.has(`${head}.information`)) return matched;
-  return tf.add(matched, informationPaired(states.belief, actions.answers, as2d(parameters, beliefFields), informationWeights(parameters, head))) as tf.Tensor1D;
+  return tf.add(matched, informationPaired(states.belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, head))) as tf.Tensor1D;
 };
 
 /** A Q head's weight on each field's information, scaled as the match weights are. */
@@ -290,10 +293,7 @@ const informationWeights = (parameters: Parameters, head: QHead): tf.Tensor1D =>
  * belief's own top item).
  */
 const matchWeights = (parameters: Parameters, head: QHead | 'policy'): tf.Tensor1D =>
-  tf.reshape(linear(as2d(parameters, beliefFields), tf.reshape(tf.mul(get(parameters, `${head}.match`), beliefGain), [-1, 1]) as tf.Tensor2D), [-1]) as tf.Tensor1D;
-
-/** 1 on the belief values of field `f`, 0 elsewhere: [values]. */
-const fieldMask = (layout: tf.Tensor2D, f: number): tf.Tensor1D => tf.reshape(tf.slice(layout, [0, f], [-1, 1]), [-1]) as tf.Tensor1D;
+  tf.reshape(linear(beliefLayout(parameters), tf.reshape(tf.mul(get(parameters, `${head}.match`), beliefGain), [-1, 1]) as tf.Tensor2D), [-1]) as tf.Tensor1D;
 
 /**
  * The prior's reading of the match for every state and action, [B, A]: Σ_f w_f·log(m_f + ε).
@@ -302,7 +302,7 @@ const fieldMask = (layout: tf.Tensor2D, f: number): tf.Tensor1D => tf.reshape(tf
  * a weight near 100 to matter.
  */
 const logMatch = (parameters: Parameters, states: Encoded, actions: Encoded): tf.Tensor2D => {
-  const layout = as2d(parameters, beliefFields);
+  const layout = beliefLayout(parameters);
   const weights = tf.mul(get(parameters, 'policy.match'), beliefGain) as tf.Tensor1D;
   const fields = layout.shape[1];
   const terms = Array.from({ length: fields }, (_, f) => {
@@ -312,6 +312,9 @@ const logMatch = (parameters: Parameters, states: Encoded, actions: Encoded): tf
   });
   return tf.addN(terms) as tf.Tensor2D;
 };
+
+/** Frees every tensor an encoding holds, whichever heads made them. */
+export const disposeEncoded = (encoded: Encoded): void => tf.dispose(Object.values(encoded).filter((part): part is tf.Tensor2D => part instanceof tf.Tensor));
 
 /** Rows `positions` of encoded actions, their persona included. */
 export const selectActions = (actions: Encoded, positions: readonly number[]): Encoded => {
@@ -337,7 +340,7 @@ export const qValues = (parameters: Parameters, head: QHead, states: Encoded, ac
   if (states.belief === undefined || actions.belief === undefined) return q;
   const matched = tf.add(q, linear(tf.mul(states.belief, matchWeights(parameters, head)) as tf.Tensor2D, tf.transpose(actions.belief) as tf.Tensor2D)) as tf.Tensor2D;
   if (actions.answers === undefined || !parameters.has(`${head}.information`)) return matched;
-  return tf.add(matched, informationAll(states.belief, actions.answers, as2d(parameters, beliefFields), informationWeights(parameters, head))) as tf.Tensor2D;
+  return tf.add(matched, informationAll(states.belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, head))) as tf.Tensor2D;
 };
 
 /** Whether V reads the belief, so that states given to it must carry one. */
@@ -353,7 +356,7 @@ export const values = (parameters: Parameters, states: Encoded): tf.Tensor1D => 
   const v = readout(parameters, 'v', linear(states.hidden, as2d(parameters, 'v.w1'), as1d(parameters, 'v.b1')));
   if (!valueReadsBelief(parameters)) return v;
   if (states.belief === undefined) throw new Error('this V reads the belief: encode its states with the belief');
-  const layout = as2d(parameters, beliefFields);
+  const layout = beliefLayout(parameters);
   const belief = states.belief;
   const sure = tf.stack(Array.from({ length: layout.shape[1] }, (_, f) => tf.max(tf.mul(belief, fieldMask(layout, f)), 1)), 1) as tf.Tensor2D;
   return tf.add(v, tf.reshape(linear(sure, tf.reshape(tf.mul(get(parameters, 'v.match'), beliefGain), [-1, 1]) as tf.Tensor2D), [-1])) as tf.Tensor1D;
