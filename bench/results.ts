@@ -18,7 +18,7 @@ import { writeFileAtomic } from '../src/util/atomic-write.ts';
 /** One table row: a name and its numeric figures, keyed by column. */
 export type ResultRow = { name: string; values: Record<string, number> };
 
-export type TopicId = 'training' | 'flops' | 'simulation' | 'acting' | 'imagination' | 'quality' | 'token-quality';
+export type TopicId = 'training' | 'flops' | 'first-layer' | 'simulation' | 'acting' | 'imagination' | 'quality' | 'token-quality';
 
 type Column = { key: string; label: string; digits: number };
 type Topic = { title: string; rowLabel: string; columns: readonly Column[] };
@@ -53,6 +53,18 @@ export const topics: Record<TopicId, Topic> = {
     columns: [
       { key: 'gflops', label: 'GFLOP/s', digits: 2 },
       { key: 'ofPeak', label: '÷ peak', digits: 2 },
+    ],
+  },
+  'first-layer': {
+    title: 'First layers: the loop over non-zeros against a dense copy times the weights (same bits)',
+    rowLabel: 'shape',
+    columns: [
+      { key: 'loopMs', label: 'loop ms', digits: 3 },
+      { key: 'denseMs', label: 'dense ms', digits: 3 },
+      { key: 'denseOverLoop', label: 'dense ÷ loop', digits: 2 },
+      { key: 'loopGradientMs', label: 'gradient, loop ms', digits: 3 },
+      { key: 'denseGradientMs', label: 'gradient, dense ms', digits: 3 },
+      { key: 'gradientDenseOverLoop', label: 'dense ÷ loop', digits: 2 },
     ],
   },
   simulation: {

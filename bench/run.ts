@@ -20,6 +20,7 @@ import { builtInTaskNames, loadBuiltInTask } from '../src/tasks/registry.ts';
 import { loadTravelTask } from '../src/tasks/travel/index.ts';
 import { benchActing } from './acting.ts';
 import { benchFlops } from './flops.ts';
+import { benchSparseProducts } from './sparse-products.ts';
 import { benchImagination } from './imagination.ts';
 import { benchQuality } from './quality.ts';
 import { benchTokenQuality } from './token-quality.ts';
@@ -34,7 +35,7 @@ const usage = `usage: node --import tsx bench/run.ts [options]
   --quick            small sizes that finish in well under a minute
   --compare FILE     also print new ÷ old ratios against an earlier results JSON
   --out DIR          folder for the results JSON (default bench/results)
-  --only LIST        topics to run, comma-separated: training,flops,simulation,acting,imagination,quality,
+  --only LIST        topics to run, comma-separated: training,flops,first-layer,simulation,acting,imagination,quality,
                      token-quality (default all but the two quality topics: quality runs the whole demo per
                      task and seed, token-quality trains two small GPT-2s, about 15 minutes)
   --seeds LIST       training seeds of the quality topic (default 1,2,3)
@@ -55,8 +56,8 @@ const sizes = {
   quick: { dialogues: 1000, fullRuns: 0, demoRuns: 0, steps: 20, episodes: 200, calls: 100, actSteps: 20, llmCalls: 200, llmDialogues: 40 },
 };
 
-const allTopics: readonly TopicId[] = ['training', 'flops', 'simulation', 'acting', 'imagination', 'quality', 'token-quality'];
-const defaultTopics: readonly TopicId[] = ['training', 'flops', 'simulation', 'acting', 'imagination'];
+const allTopics: readonly TopicId[] = ['training', 'flops', 'first-layer', 'simulation', 'acting', 'imagination', 'quality', 'token-quality'];
+const defaultTopics: readonly TopicId[] = ['training', 'flops', 'first-layer', 'simulation', 'acting', 'imagination'];
 const imagineSeed = 1;
 const dimension = 1024;
 const ks = [4, 16, 64] as const;
@@ -147,6 +148,7 @@ const main = async (): Promise<void> => {
   };
   if (flags.topics.includes('training')) report('training', await benchTraining(dialogues, embedder, { steps: settings.steps, runs: settings.runs, fullRuns: settings.fullRuns }));
   if (flags.topics.includes('flops')) report('flops', await benchFlops({ runs: settings.runs, batch: defaultTrainOptions.batchSize, input: dimension, hidden: defaultTrainOptions.hidden }));
+  if (flags.topics.includes('first-layer')) report('first-layer', await benchSparseProducts({ runs: settings.runs, input: dimension }));
   if (flags.topics.includes('simulation')) {
     const tasks = await Promise.all(builtInTaskNames().map(async (name) => [name, await loadBuiltInTask(name)] as const));
     const rows = await benchSimulation(tasks, { episodes: settings.episodes, runs: settings.runs });

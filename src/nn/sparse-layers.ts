@@ -2,7 +2,7 @@
  * The layers that read hashed features, from sparse rows. A state has about 50 non-zero
  * features out of 1,024 and an utterance about 15. The wide terms only ever touch features a
  * state and an utterance share, a few per pair, so they are loops over the non-zeros; the
- * first layers are dense products (faster on WASM at this density) fed from the sparse rows.
+ * first layers are loops too for rows as sparse as an utterance, and dense products otherwise.
  * All are custom-gradient ops, so they sit in tf's tape like any other op; features are data,
  * so only the weights get gradients.
  *
@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/rng.ts';
 import { LinearShapeError } from './linear.ts';
+import { preferSparse, sparseTimesDense, sparseTransposeTimes } from './sparse-products.ts';
 
 /** A sparse vector: sorted unique indices with their values (what the hashed encoder produces). */
 export type SparseVector = { indices: Int32Array; values: Float32Array };
@@ -119,10 +120,10 @@ export const denseRows = (x: SparseRows, transposed = false): Float32Array => {
 };
 
 /**
- * x·w + b for sparse x: [rows, out]. Differentiable in w and b. The products themselves run
- * dense: at 50 non-zeros a row, the WASM backend's SIMD product beats a JS loop over the
- * non-zeros (0.6 ms against 0.95 ms for [128, 1,024]·[1,024, 64]). What the sparse form saves
- * is the rest: the gradient for x, and the transpose of x, which is written directly here.
+ * x·w + b for sparse x: [rows, out]. Differentiable in w and b (features are data, so x gets no
+ * gradient). Rows with few non-zeros (an utterance's, an exchange's) are multiplied by a loop
+ * over them, denser ones (a whole state's) by the backend's SIMD product on a dense copy: the
+ * two give the same bits (see sparse-products.ts), so only the speed depends on the choice.
  */
 export function sparseLinear(x: SparseRows, w: tf.Tensor2D, b: tf.Tensor1D, known?: tf.Tensor2D): tf.Tensor2D {
   const [inputs, width] = w.shape;
@@ -131,9 +132,14 @@ export function sparseLinear(x: SparseRows, w: tf.Tensor2D, b: tf.Tensor1D, know
   if (known !== undefined && (known.shape[0] !== x.count || known.shape[1] !== width)) {
     throw new LinearShapeError(`sparseLinear: a known product of shape [${known.shape}] cannot stand for [${x.count}, ${width}]`, { hint: 'Pass the product of these very rows and weights.' });
   }
+  const sparse = preferSparse(x);
+  const product = (weights: tf.Tensor2D): tf.Tensor2D =>
+    sparse ? tf.tensor2d(sparseTimesDense(x, weights.dataSync() as Float32Array, width), [x.count, width]) : tf.matMul(tf.tensor2d(denseRows(x), [x.count, inputs]), weights);
+  const weightGradient = (dy: tf.Tensor2D): tf.Tensor2D =>
+    sparse ? tf.tensor2d(sparseTransposeTimes(x, dy.dataSync() as Float32Array, width), [inputs, width]) : tf.matMul(tf.tensor2d(denseRows(x, true), [inputs, x.count]), dy);
   const op = tf.customGrad(((weights: tf.Tensor2D, bias: tf.Tensor1D) => ({
-    value: known === undefined ? tf.add(tf.matMul(tf.tensor2d(denseRows(x), [x.count, inputs]), weights), bias) : tf.clone(known),
-    gradFunc: (dy: tf.Tensor) => [tf.matMul(tf.tensor2d(denseRows(x, true), [inputs, x.count]), dy as tf.Tensor2D), tf.sum(dy, 0)],
+    value: known === undefined ? tf.add(product(weights), bias) : tf.clone(known),
+    gradFunc: (dy: tf.Tensor) => [weightGradient(dy as tf.Tensor2D), tf.sum(dy, 0)],
   })) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(w, b) as tf.Tensor2D;
 }
