@@ -23,6 +23,8 @@ const shapes = [
   { what: 'states, belief head', rows: 128, perRow: 50, width: 210 },
   { what: 'utterances, belief head', rows: 128, perRow: 15, width: 210 },
   { what: 'long states', rows: 128, perRow: 120, width: 64 },
+  { what: 'dense rows', rows: 128, perRow: 400, width: 64 },
+  { what: 'dense rows, belief head', rows: 128, perRow: 400, width: 210 },
 ];
 
 const randomRows = (count: number, perRow: number, dimension: number, next: () => number): SparseRows =>

@@ -2,7 +2,7 @@
  * The layers that read hashed features, from sparse rows. A state has about 50 non-zero
  * features out of 1,024 and an utterance about 15. The wide terms only ever touch features a
  * state and an utterance share, a few per pair, so they are loops over the non-zeros; the
- * first layers are loops too for rows as sparse as an utterance, and dense products otherwise.
+ * first layers are loops over the non-zeros too (SIMD across the outputs; see sparse-products.ts).
  * All are custom-gradient ops, so they sit in tf's tape like any other op; features are data,
  * so only the weights get gradients.
  *
@@ -121,9 +121,9 @@ export const denseRows = (x: SparseRows, transposed = false): Float32Array => {
 
 /**
  * x·w + b for sparse x: [rows, out]. Differentiable in w and b (features are data, so x gets no
- * gradient). Rows with few non-zeros (an utterance's, an exchange's) are multiplied by a loop
- * over them, denser ones (a whole state's) by the backend's SIMD product on a dense copy: the
- * two give the same bits (see sparse-products.ts), so only the speed depends on the choice.
+ * gradient). Sparse rows are multiplied by a loop over their non-zeros, rows denser than
+ * `sparseRowsBelow` by the backend's product on a dense copy: the two give the same bits (see
+ * sparse-products.ts), so only the speed depends on the choice.
  */
 export function sparseLinear(x: SparseRows, w: tf.Tensor2D, b: tf.Tensor1D, known?: tf.Tensor2D): tf.Tensor2D {
   const [inputs, width] = w.shape;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -68,12 +69,13 @@ describe('sparse products', () => {
     expect(Array.from(sparseTransposeTimes(x, Float32Array.of(5, 7), 1))).toEqual([10, 21, -5]);
   });
 
-  it('rows as sparse as an utterance take the loop, a whole state’s the dense product', () => {
+  it('takes the loop for rows as sparse as an utterance or a state, the dense product for dense rows', () => {
     const spread = (count: number, perRow: number) =>
-      sparseRows(Array.from({ length: count }, () => ({ indices: Int32Array.from({ length: perRow }, (_, i) => i * 3), values: new Float32Array(perRow).fill(1) })), dimension);
+      sparseRows(Array.from({ length: count }, () => ({ indices: Int32Array.from({ length: perRow }, (_, i) => i), values: new Float32Array(perRow).fill(1) })), dimension);
     expect(preferSparse(spread(128, 15))).toBe(true);
+    expect(preferSparse(spread(128, 136))).toBe(true);
     expect(preferSparse(spread(128, sparseRowsBelow))).toBe(false);
-    expect(preferSparse(spread(128, 120))).toBe(false);
+    expect(preferSparse(spread(128, dimension))).toBe(false);
   });
 
   it('sparseLinear gives the dense value and weight gradient to the last bit on either path', () => {
@@ -81,7 +83,7 @@ describe('sparse products', () => {
     fc.assert(
       fc.property(
         fc
-          .constantFrom(8, 120)
+          .constantFrom(8, 900)
           .chain((most) => fc.array(vector(most), { minLength: 1, maxLength: 24 }))
           .chain((vectors) => fc.tuple(fc.constant(vectors), matrix(dimension * width), matrix(width), matrix(vectors.length * width))),
         ([vectors, w, b, g]) => {
@@ -99,5 +101,10 @@ describe('sparse products', () => {
       ),
       { numRuns: 30 },
     );
+  });
+
+  it('runs the bytes its WAT source assembles to', () => {
+    // Throws, with the file to regenerate on stderr, when the two differ.
+    expect(() => execFileSync(process.execPath, ['scripts/build-kernels.mjs', '--check'], { stdio: 'pipe' })).not.toThrow();
   });
 });

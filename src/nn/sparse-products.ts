@@ -1,78 +1,75 @@
 /**
- * Products of sparse rows with dense matrices in plain JS, equal to the WASM backend's dense
- * product to the last bit. That backend's matrix product (XNNPACK) adds one float32 product at
- * a time into each output, in order along the shared dimension, with no fused multiply-add; a
- * zero entry adds ±0, which leaves the sum as it is. So skipping the zeros and rounding each
- * product and each sum to float32 (Math.fround; double rounding is harmless for a sum of two
- * float32s) gives the same numbers, and a trained model does not change with the path taken.
+ * Products of sparse rows with dense matrices, equal to the WASM backend's dense product to the
+ * last bit. That backend's matrix product (XNNPACK) adds one float32 product at a time into each
+ * output, in order along the shared dimension, with a separate multiply and add; a zero entry
+ * adds ±0, which leaves the sum as it is. So a loop over the non-zeros that does the same
+ * (kernels/sparse-products.wat, 128-bit SIMD across the output columns) gives the same numbers,
+ * and a trained model does not change with the path taken.
  *
- * Which path is faster depends on how sparse the rows are (2 cores, [rows, 1,024] · [1,024, 64]):
- * at 15 non-zeros a row this loop is 2.5–3.5 times as fast as copying the rows out dense and
- * multiplying (128 rows: 0.25 ms against 0.66; 640 rows: 1.2 against 4.4), at 50 they are about
- * even and at 120 the dense product is three times as fast. `preferSparse` draws the line.
+ * Which path is faster depends on how sparse the rows are ([128, 1,024] · [1,024, 64] on this
+ * 2-core machine, `npm run bench -- --only first-layer`): at 15 non-zeros a row the loop is 16
+ * times as fast as copying the rows out dense and multiplying, at 120 2.7 times, at 400 1.15
+ * times. `preferSparse` draws the line.
  *
  * @example
  * const out = sparseTimesDense(rows, w.dataSync() as Float32Array, 64);   // [rows, 64], row-major
  * const grad = sparseTransposeTimes(rows, dy.dataSync() as Float32Array, 64); // [dimension, 64]
  */
+import { wasmBase64 } from './kernels/sparse-products.wasm.ts';
 
 /** Compressed rows (sparse-layers.ts's SparseRows): row r holds entries offsets[r] … offsets[r + 1] − 1, indices ascending. */
 type Rows = { count: number; dimension: number; offsets: Int32Array; indices: Int32Array; values: Float32Array };
 
-/** Below this many non-zeros per row on average the loops here beat the dense product. */
-export const sparseRowsBelow = 32;
+/** Below this many non-zeros per row on average the kernels here beat the dense product. */
+export const sparseRowsBelow = 400;
 
 export const preferSparse = (x: Rows): boolean => x.indices.length < x.count * sparseRowsBelow;
 
-/** x·W for W [x.dimension, width] row-major: [x.count, width]. */
-export function sparseTimesDense(x: Rows, w: Float32Array, width: number): Float32Array {
-  const out = new Float32Array(x.count * width);
-  const { offsets, indices, values } = x;
-  const round = Math.fround;
-  for (let row = 0; row < x.count; row += 1) {
-    const o = row * width;
-    const end = offsets[row + 1] as number;
-    let e = offsets[row] as number;
-    // Four entries per pass keep each output in a register across four additions, in their order.
-    for (; e + 3 < end; e += 4) {
-      const k0 = (indices[e] as number) * width;
-      const k1 = (indices[e + 1] as number) * width;
-      const k2 = (indices[e + 2] as number) * width;
-      const k3 = (indices[e + 3] as number) * width;
-      const v0 = values[e] as number;
-      const v1 = values[e + 1] as number;
-      const v2 = values[e + 2] as number;
-      const v3 = values[e + 3] as number;
-      for (let j = 0; j < width; j += 1) {
-        let sum = out[o + j] as number;
-        sum = round(sum + round(v0 * (w[k0 + j] as number)));
-        sum = round(sum + round(v1 * (w[k1 + j] as number)));
-        sum = round(sum + round(v2 * (w[k2 + j] as number)));
-        out[o + j] = sum + round(v3 * (w[k3 + j] as number));
-      }
-    }
-    for (; e < end; e += 1) {
-      const k = (indices[e] as number) * width;
-      const v = values[e] as number;
-      for (let j = 0; j < width; j += 1) out[o + j] = (out[o + j] as number) + round(v * (w[k + j] as number));
-    }
+type Kernel = (rows: number, offsets: number, indices: number, values: number, matrix: number, width: number, out: number) => void;
+type Kernels = { memory: { buffer: ArrayBuffer; grow(pages: number): number }; timesDense: Kernel; transposeTimes: Kernel };
+/** The part of the WebAssembly global used here (the project's type libraries leave it out). */
+const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object) => { exports: unknown } } };
+
+let compiled: Kernels | undefined;
+/** The SIMD kernels (kernels/sparse-products.wat), compiled on first use: a pure function of its inputs, so one instance serves every call. */
+const kernels = (): Kernels => {
+  if (compiled === undefined) {
+    const { exports } = new wasm.Instance(new wasm.Module(Buffer.from(wasmBase64, 'base64')));
+    compiled = exports as unknown as Kernels;
   }
-  return out;
-}
+  return compiled;
+};
+
+/**
+ * Copies the rows and a dense matrix into the kernels' memory, runs `kernel` into a zeroed output
+ * of `outLength` floats and returns a copy of it. Each block starts on a 16-byte boundary.
+ */
+const run = (which: 'timesDense' | 'transposeTimes', x: Rows, matrix: Float32Array, width: number, outLength: number): Float32Array => {
+  const k = kernels();
+  const entries = x.offsets[x.count] as number;
+  const sizes = [(x.count + 1) * 4, entries * 4, entries * 4, matrix.length * 4, outLength * 4];
+  const starts: number[] = [];
+  let end = 0;
+  for (const size of sizes) {
+    starts.push(end);
+    end += Math.ceil(size / 16) * 16;
+  }
+  const missing = end - k.memory.buffer.byteLength;
+  if (missing > 0) k.memory.grow(Math.ceil(missing / 65536));
+  const [offsets = 0, indices = 0, values = 0, dense = 0, out = 0] = starts;
+  const buffer = k.memory.buffer;
+  new Int32Array(buffer, offsets, x.count + 1).set(x.offsets.subarray(0, x.count + 1));
+  new Int32Array(buffer, indices, entries).set(x.indices.subarray(0, entries));
+  new Float32Array(buffer, values, entries).set(x.values.subarray(0, entries));
+  new Float32Array(buffer, dense, matrix.length).set(matrix);
+  const result = new Float32Array(buffer, out, outLength);
+  result.fill(0);
+  k[which](x.count, offsets, indices, values, dense, width, out);
+  return result.slice();
+};
+
+/** x·W for W [x.dimension, width] row-major: [x.count, width]. */
+export const sparseTimesDense = (x: Rows, w: Float32Array, width: number): Float32Array => run('timesDense', x, w, width, x.count * width);
 
 /** xᵀ·D for D [x.count, width] row-major: [x.dimension, width], what a linear layer's weight gradient is. */
-export function sparseTransposeTimes(x: Rows, d: Float32Array, width: number): Float32Array {
-  const out = new Float32Array(x.dimension * width);
-  const { offsets, indices, values } = x;
-  const round = Math.fround;
-  for (let row = 0; row < x.count; row += 1) {
-    const o = row * width;
-    const end = offsets[row + 1] as number;
-    for (let e = offsets[row] as number; e < end; e += 1) {
-      const k = (indices[e] as number) * width;
-      const v = values[e] as number;
-      for (let j = 0; j < width; j += 1) out[k + j] = (out[k + j] as number) + round(v * (d[o + j] as number));
-    }
-  }
-  return out;
-}
+export const sparseTransposeTimes = (x: Rows, d: Float32Array, width: number): Float32Array => run('transposeTimes', x, d, width, x.dimension * width);
