@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../util/rng.ts';
 import { initBackend } from './backend.ts';
+import { LinearShapeError } from './linear.ts';
 import { denseRows, sparseLinear, sparseRows } from './sparse-layers.ts';
 import type { SparseRows, SparseVector } from './sparse-layers.ts';
 import { preferSparse, sparseRowsBelow, sparseTimesDense, sparseTransposeTimes } from './sparse-products.ts';
@@ -101,6 +102,12 @@ describe('sparse products', () => {
       ),
       { numRuns: 30 },
     );
+  });
+
+  it('refuses a matrix of the wrong size, which the kernel would read past', () => {
+    const x = sparseRows([{ indices: Int32Array.of(0, 2), values: Float32Array.of(2, -1) }], 3);
+    expect(() => sparseTimesDense(x, new Float32Array(5), 2)).toThrow(LinearShapeError);
+    expect(() => sparseTransposeTimes(x, new Float32Array(3), 2)).toThrow(/not \[1, 2\]/);
   });
 
   it('runs the bytes its WAT source assembles to', () => {

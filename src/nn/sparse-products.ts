@@ -16,6 +16,7 @@
  * const grad = sparseTransposeTimes(rows, dy.dataSync() as Float32Array, 64); // [dimension, 64]
  */
 import { wasmBase64 } from './kernels/sparse-products.wasm.ts';
+import { LinearShapeError } from './linear.ts';
 
 /** Compressed rows (sparse-layers.ts's SparseRows): row r holds entries offsets[r] … offsets[r + 1] − 1, indices ascending. */
 type Rows = { count: number; dimension: number; offsets: Int32Array; indices: Int32Array; values: Float32Array };
@@ -23,7 +24,9 @@ type Rows = { count: number; dimension: number; offsets: Int32Array; indices: In
 /** Below this many non-zeros per row on average the kernels here beat the dense product. */
 export const sparseRowsBelow = 400;
 
-export const preferSparse = (x: Rows): boolean => x.indices.length < x.count * sparseRowsBelow;
+const entriesOf = (x: Rows): number => (x.offsets[x.count] as number) - (x.offsets[0] as number);
+
+export const preferSparse = (x: Rows): boolean => entriesOf(x) < x.count * sparseRowsBelow;
 
 type Kernel = (rows: number, offsets: number, indices: number, values: number, matrix: number, width: number, out: number) => void;
 type Kernels = { memory: { buffer: ArrayBuffer; grow(pages: number): number }; timesDense: Kernel; transposeTimes: Kernel };
@@ -42,9 +45,15 @@ const kernels = (): Kernels => {
 
 /**
  * Copies the rows and a dense matrix into the kernels' memory, runs `kernel` into a zeroed output
- * of `outLength` floats and returns a copy of it. Each block starts on a 16-byte boundary.
+ * of `outLength` floats and returns a copy of it. Each block starts on a 16-byte boundary; the
+ * memory grows to the largest call and stays that size.
  */
 const run = (which: 'timesDense' | 'transposeTimes', x: Rows, matrix: Float32Array, width: number, outLength: number): Float32Array => {
+  const rows = which === 'timesDense' ? x.dimension : x.count;
+  if (matrix.length !== rows * width) {
+    // The kernel does not check bounds: a wrong size would read past the matrix without an error.
+    throw new LinearShapeError(`sparse product: a matrix of ${matrix.length} values is not [${rows}, ${width}]`, { hint: 'Pass a row-major matrix of the shape the rows need.' });
+  }
   const k = kernels();
   const entries = x.offsets[x.count] as number;
   const sizes = [(x.count + 1) * 4, entries * 4, entries * 4, matrix.length * 4, outLength * 4];
