@@ -11,7 +11,7 @@
     (param $rows i32) (param $offsets i32) (param $indices i32) (param $values i32)
     (param $w i32) (param $width i32) (param $out i32)
     (local $r i32) (local $e i32) (local $end i32) (local $target i32)
-    (local $v f32) (local $vv v128) (local $from i32)
+    (local $v f32) (local $from i32)
     (local.set $r (i32.const 0))
     (block $rows_done
       (loop $rows_loop
