@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ResultRow } from './results.ts';
-import { medianOf, repeat } from './sampling.ts';
+import { medianOf, msPerCall, repeat } from './sampling.ts';
 
 export type FlopsBenchOptions = { runs: number; batch: number; input: number; hidden: number };
 
@@ -25,18 +25,10 @@ const gflops = async (m: number, k: number, n: number): Promise<number> => {
     product.dataSync();
     product.dispose();
   };
-  once();
-  const flop = 2 * m * k * n;
-  const started = performance.now();
-  let repetitions = 0;
-  while (performance.now() - started < 200) {
-    once();
-    repetitions += 1;
-  }
-  const seconds = (performance.now() - started) / 1000;
+  const ms = msPerCall(once, 200);
   a.dispose();
   b.dispose();
-  return (flop * repetitions) / seconds / 1e9;
+  return (2 * m * k * n) / (ms / 1000) / 1e9;
 };
 
 export const benchFlops = async (options: FlopsBenchOptions): Promise<ResultRow[]> => {

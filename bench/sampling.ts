@@ -46,5 +46,17 @@ export const repeat = async <S extends Sample>(runs: number, label: string, once
   return samples;
 };
 
+/** ms per call of `call`, after one untimed call, over as many calls as fill about `budgetMs`. */
+export const msPerCall = (call: () => void, budgetMs = 100): number => {
+  call();
+  const started = performance.now();
+  let calls = 0;
+  while (performance.now() - started < budgetMs) {
+    call();
+    calls += 1;
+  }
+  return (performance.now() - started) / calls;
+};
+
 /** The process's peak resident set size so far, in MB (`maxRSS` is in kilobytes). */
 export const peakRssMB = (): number => process.resourceUsage().maxRSS / 1024;

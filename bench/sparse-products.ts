@@ -13,7 +13,7 @@ import type { SparseRows } from '../src/nn/sparse-layers.ts';
 import { sparseTimesDense, sparseTransposeTimes } from '../src/nn/sparse-products.ts';
 import { createRng } from '../src/util/rng.ts';
 import type { ResultRow } from './results.ts';
-import { medianOf, repeat } from './sampling.ts';
+import { medianOf, msPerCall, repeat } from './sampling.ts';
 
 /** Rows, non-zeros per row and output width: a batch of states, of utterances, of exchanges, and the belief heads' width on countries. */
 const shapes = [
@@ -37,18 +37,6 @@ const randomRows = (count: number, perRow: number, dimension: number, next: () =
     }),
     dimension,
   );
-
-/** ms per call, over enough calls to last about 100 ms. */
-const msPerCall = (call: () => void): number => {
-  call();
-  const started = performance.now();
-  let calls = 0;
-  while (performance.now() - started < 100) {
-    call();
-    calls += 1;
-  }
-  return (performance.now() - started) / calls;
-};
 
 export const benchSparseProducts = async ({ runs, input }: { runs: number; input: number }): Promise<ResultRow[]> => {
   const rng = createRng(7);

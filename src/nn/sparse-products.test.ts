@@ -96,7 +96,7 @@ describe('sparse products', () => {
           const { value: loss, grads } = tf.variableGrads(() => tf.sum(tf.mul(sparseLinear(x, weights, bias), tf.tensor2d(g, [x.count, width]))) as tf.Scalar, [weights, bias]);
           const gradient = grads[weights.name]?.dataSync() as Float32Array;
           tf.dispose([loss, ...Object.values(grads), weights, bias]);
-          expectBits(out, tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(denseRows(x), [x.count, dimension]), tf.tensor2d(w, [dimension, width])), tf.tensor1d(b)).dataSync() as Float32Array));
+          expectBits(out, tf.tidy(() => tf.add(tf.tensor2d(denseProduct(x, w, width), [x.count, width]), tf.tensor1d(b)).dataSync() as Float32Array));
           expectBits(gradient, denseTransposeProduct(x, g, width));
         },
       ),

@@ -28,13 +28,15 @@ const entriesOf = (x: Rows): number => (x.offsets[x.count] as number) - (x.offse
 
 export const preferSparse = (x: Rows): boolean => entriesOf(x) < x.count * sparseRowsBelow;
 
-type Kernel = (rows: number, offsets: number, indices: number, values: number, matrix: number, width: number, out: number) => void;
-type Kernels = { memory: { buffer: ArrayBuffer; grow(pages: number): number }; timesDense: Kernel; transposeTimes: Kernel };
+type Kernels = {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  product: (rows: number, offsets: number, indices: number, values: number, matrix: number, width: number, out: number, transposed: number) => void;
+};
 /** The part of the WebAssembly global used here (the project's type libraries leave it out). */
 const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object) => { exports: unknown } } };
 
 let compiled: Kernels | undefined;
-/** The SIMD kernels (kernels/sparse-products.wat), compiled on first use: a pure function of its inputs, so one instance serves every call. */
+/** The SIMD kernel (kernels/sparse-products.wat), compiled on first use: a pure function of its inputs, so one instance serves every call. */
 const kernels = (): Kernels => {
   if (compiled === undefined) {
     const { exports } = new wasm.Instance(new wasm.Module(Buffer.from(wasmBase64, 'base64')));
@@ -44,12 +46,12 @@ const kernels = (): Kernels => {
 };
 
 /**
- * Copies the rows and a dense matrix into the kernels' memory, runs `kernel` into a zeroed output
+ * Copies the rows and a dense matrix into the kernels' memory, runs the product into a zeroed output
  * of `outLength` floats and returns a copy of it. Each block starts on a 16-byte boundary; the
  * memory grows to the largest call and stays that size.
  */
-const run = (which: 'timesDense' | 'transposeTimes', x: Rows, matrix: Float32Array, width: number, outLength: number): Float32Array => {
-  const rows = which === 'timesDense' ? x.dimension : x.count;
+const run = (transposed: boolean, x: Rows, matrix: Float32Array, width: number, outLength: number): Float32Array => {
+  const rows = transposed ? x.count : x.dimension;
   if (matrix.length !== rows * width) {
     // The kernel does not check bounds: a wrong size would read past the matrix without an error.
     throw new LinearShapeError(`sparse product: a matrix of ${matrix.length} values is not [${rows}, ${width}]`, { hint: 'Pass a row-major matrix of the shape the rows need.' });
@@ -73,12 +75,12 @@ const run = (which: 'timesDense' | 'transposeTimes', x: Rows, matrix: Float32Arr
   new Float32Array(buffer, dense, matrix.length).set(matrix);
   const result = new Float32Array(buffer, out, outLength);
   result.fill(0);
-  k[which](x.count, offsets, indices, values, dense, width, out);
+  k.product(x.count, offsets, indices, values, dense, width, out, transposed ? 1 : 0);
   return result.slice();
 };
 
 /** x·W for W [x.dimension, width] row-major: [x.count, width]. */
-export const sparseTimesDense = (x: Rows, w: Float32Array, width: number): Float32Array => run('timesDense', x, w, width, x.count * width);
+export const sparseTimesDense = (x: Rows, w: Float32Array, width: number): Float32Array => run(false, x, w, width, x.count * width);
 
 /** xᵀ·D for D [x.count, width] row-major: [x.dimension, width], what a linear layer's weight gradient is. */
-export const sparseTransposeTimes = (x: Rows, d: Float32Array, width: number): Float32Array => run('transposeTimes', x, d, width, x.dimension * width);
+export const sparseTransposeTimes = (x: Rows, d: Float32Array, width: number): Float32Array => run(true, x, d, width, x.dimension * width);

@@ -6,58 +6,38 @@
 (module
   (memory (export "memory") 1)
 
-  ;; out[r, :] += values[e] · w[indices[e], :] for each entry e of each row r.
-  (func (export "timesDense")
+;; For each entry e of each row r, rows and entries in order, with k = indices[e]:
+  ;;   transposed = 0: out[r, :] += values[e] · m[k, :]   (x·M, M [dimension, width])
+  ;;   transposed = 1: out[k, :] += values[e] · m[r, :]   (xᵀ·M, M [rows, width])
+  (func (export "product")
     (param $rows i32) (param $offsets i32) (param $indices i32) (param $values i32)
-    (param $w i32) (param $width i32) (param $out i32)
-    (local $r i32) (local $e i32) (local $end i32) (local $target i32)
-    (local $v f32) (local $from i32)
+    (param $m i32) (param $width i32) (param $out i32) (param $transposed i32)
+    (local $r i32) (local $e i32) (local $end i32) (local $row i32) (local $entry i32)
     (local.set $r (i32.const 0))
     (block $rows_done
       (loop $rows_loop
         (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $target (i32.add (local.get $out) (i32.shl (i32.mul (local.get $r) (local.get $width)) (i32.const 2))))
+        ;; Byte offset of row r in a [·, width] matrix.
+        (local.set $row (i32.shl (i32.mul (local.get $r) (local.get $width)) (i32.const 2)))
         (local.set $e (i32.load (i32.add (local.get $offsets) (i32.shl (local.get $r) (i32.const 2)))))
         (local.set $end (i32.load (i32.add (local.get $offsets) (i32.shl (i32.add (local.get $r) (i32.const 1)) (i32.const 2)))))
         (block $entries_done
           (loop $entries
             (br_if $entries_done (i32.ge_u (local.get $e) (local.get $end)))
-            (local.set $v (f32.load (i32.add (local.get $values) (i32.shl (local.get $e) (i32.const 2)))))
-            (local.set $from (i32.add (local.get $w)
-              (i32.shl (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $e) (i32.const 2)))) (local.get $width)) (i32.const 2))))
-            (call $axpy (local.get $v) (local.get $from) (local.get $target) (local.get $width))
-            (local.set $e (i32.add (local.get $e) (i32.const 1)))
-            (br $entries)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rows_loop))))
-
-  ;; out[indices[e], :] += values[e] · d[r, :] for each entry e of each row r, rows in order.
-  (func (export "transposeTimes")
-    (param $rows i32) (param $offsets i32) (param $indices i32) (param $values i32)
-    (param $d i32) (param $width i32) (param $out i32)
-    (local $r i32) (local $e i32) (local $end i32) (local $from i32)
-    (local.set $r (i32.const 0))
-    (block $rows_done
-      (loop $rows_loop
-        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $from (i32.add (local.get $d) (i32.shl (i32.mul (local.get $r) (local.get $width)) (i32.const 2))))
-        (local.set $e (i32.load (i32.add (local.get $offsets) (i32.shl (local.get $r) (i32.const 2)))))
-        (local.set $end (i32.load (i32.add (local.get $offsets) (i32.shl (i32.add (local.get $r) (i32.const 1)) (i32.const 2)))))
-        (block $entries_done
-          (loop $entries
-            (br_if $entries_done (i32.ge_u (local.get $e) (local.get $end)))
+            ;; Byte offset of row k.
+            (local.set $entry
+              (i32.shl (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $e) (i32.const 2)))) (local.get $width)) (i32.const 2)))
             (call $axpy
               (f32.load (i32.add (local.get $values) (i32.shl (local.get $e) (i32.const 2))))
-              (local.get $from)
-              (i32.add (local.get $out)
-                (i32.shl (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $e) (i32.const 2)))) (local.get $width)) (i32.const 2)))
+              (i32.add (local.get $m) (select (local.get $row) (local.get $entry) (local.get $transposed)))
+              (i32.add (local.get $out) (select (local.get $entry) (local.get $row) (local.get $transposed)))
               (local.get $width))
             (local.set $e (i32.add (local.get $e) (i32.const 1)))
             (br $entries)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows_loop))))
 
-  ;; y[0..n) += a · x[0..n): four at a time, then one at a time.
+    ;; y[0..n) += a · x[0..n): four at a time, then one at a time.
   (func $axpy (param $a f32) (param $x i32) (param $y i32) (param $n i32)
     (local $j i32) (local $aa v128) (local $four i32)
     (local.set $aa (f32x4.splat (local.get $a)))
