@@ -20,6 +20,7 @@ export const trainFlags = {
   'value-belief': { type: 'string' },
   'return-mix': { type: 'string' },
   'information-gain': { type: 'string' },
+  'belief-evidence': { type: 'string' },
 } as const;
 
 type Flags = { [name in keyof typeof trainFlags]?: string | undefined };
@@ -37,5 +38,6 @@ export const givenTrainOptions = (flags: Flags): Partial<TrainOptions> => {
     returnMix: number(flags['return-mix']),
     valueBelief: flags['value-belief'] === undefined ? undefined : ['on', 'true', '1'].includes(flags['value-belief']),
     informationGain: flags['information-gain'] === undefined ? undefined : ['on', 'true', '1'].includes(flags['information-gain']),
+    beliefEvidence: flags['belief-evidence'] === undefined ? undefined : ['on', 'true', '1'].includes(flags['belief-evidence']),
   });
 };

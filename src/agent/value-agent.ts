@@ -19,11 +19,13 @@ import type { Embedder } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
 import { disposeEncoded, encodeActions, encodeStates, policyLogits, qValues, selectActions, values } from '../rl/network.ts';
 import type { Encoded, Parameters } from '../rl/network.ts';
-import { exchangeRows } from '../rl/exchange-rows.ts';
+import { evidenceSums, exchangeRows } from '../rl/exchange-rows.ts';
 import { sparseRows } from '../nn/sparse-layers.ts';
 import { pairRows } from '../nn/pair-layers.ts';
 import { answeredWidth, createAnsweredIndex } from '../embed/answered.ts';
 import type { AnsweredIndex } from '../embed/answered.ts';
+import { createEvidenceIndex } from '../embed/evidence.ts';
+import type { EvidenceIndex } from '../embed/evidence.ts';
 import type { ActOptions, Agent, AgentStep, AgentStepCandidate, Turn } from '../task/types.ts';
 
 /** Candidate replies for a conversation, e.g. k samples from an LLM; `signal` cancels the requests. */
@@ -61,18 +63,29 @@ export const saidBefore = (turns: readonly Turn[]): Set<string> => new Set(turns
 
 type Scored = { prior: number[]; q?: number[]; v?: number };
 
+/** The per-exchange tables a network reads beyond its embedder's features, kept between calls. */
+export type ConversationIndices = { answered: AnsweredIndex | undefined; evidence: EvidenceIndex | undefined };
+
+export const conversationIndices = (parameters: Parameters, embedder: Embedder): ConversationIndices => ({
+  answered: parameters.has('policy.answered') ? createAnsweredIndex(embedder.dimension) : undefined,
+  evidence: parameters.has('belief.evidence') ? createEvidenceIndex(parameters.get('belief.evidence')?.shape[0]) : undefined,
+});
+
 /**
  * One conversation as the network's state: its bag, its exchange rows when the embedder reads
- * them, and its answered pairs when the network reads those (`answered` keeps their cache between calls).
+ * them, its answered pairs and answer evidence when the network reads those.
  */
-export const encodeConversation = (parameters: Parameters, embedder: Embedder, turns: readonly Turn[], answered?: AnsweredIndex): Encoded => {
-  const index = answered ?? (parameters.has('policy.answered') ? createAnsweredIndex(embedder.dimension) : undefined);
+export const encodeConversation = (parameters: Parameters, embedder: Embedder, turns: readonly Turn[], indices = conversationIndices(parameters, embedder)): Encoded => {
+  const { answered, evidence } = indices;
   return encodeStates(
     parameters,
     sparseRows([embedder.embedState(turns)], embedder.dimension),
     undefined,
     embedder.embedExchanges === undefined ? undefined : exchangeRows([embedder.embedExchanges(turns)], embedder.dimension),
-    { answered: index === undefined ? undefined : pairRows([index.ofState(turns)], embedder.dimension, answeredWidth) },
+    {
+      answered: answered === undefined ? undefined : pairRows([answered.ofState(turns)], embedder.dimension, answeredWidth),
+      evidence: evidence === undefined ? undefined : evidenceSums([evidence.ofState(turns)], evidence.width),
+    },
   );
 };
 
@@ -82,7 +95,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
   const advantage = options.policy === 'advantage';
   const avoidRepeats = options.avoidRepeats ?? true;
   const libraryIndex = new Map(model.library.map((text, index) => [text.trim(), index]));
-  const answered = model.parameters.has('policy.answered') ? createAnsweredIndex(embedder.dimension) : undefined;
+  const indices = conversationIndices(model.parameters, embedder);
 
   /**
    * −∞ on the library utterances already said, so neither argmax nor top k can pick them, and how
@@ -96,7 +109,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
     return { mask: tf.tensor2d(mask, [1, model.library.length]), open: Math.min(k, model.library.length - indices.length) };
   };
 
-  const encodeState = (turns: readonly Turn[]): Encoded => encodeConversation(model.parameters, embedder, turns, answered);
+  const encodeState = (turns: readonly Turn[]): Encoded => encodeConversation(model.parameters, embedder, turns, indices);
 
   /** Prior over the candidates (logits renormalised over them), and Q and V for ILQL. */
   const score = (state: Encoded, proposals: Encoded, logits: tf.Tensor): Scored => {

@@ -50,6 +50,7 @@ type TrainFlags = {
   beliefWeight?: number;
   returnMix?: number;
   answered?: boolean;
+  beliefEvidence?: boolean;
   seed?: number;
   layers: number;
   embd: number;
@@ -92,6 +93,7 @@ const trainUtterance = async (flags: TrainFlags, algorithm: Algorithm): Promise<
     beliefWeight: flags.beliefWeight,
     returnMix: flags.returnMix,
     answered: flags.answered,
+    beliefEvidence: flags.beliefEvidence,
     seed: flags.seed,
     encoder: flags.encoder.kind,
     ...(embeddingClient === undefined ? {} : { embeddingClient }),
@@ -171,6 +173,7 @@ export const registerTrain = (program: Command): void => {
     .option('--return-mix <λ>', `utterance level, ilql: mix each transition's return-to-go into the Q target, (1 − λ)·(r + γV(s′)) + λ·G (default ${d.returnMix})`, nonNegativeNumber('--return-mix'))
     .option('--answered', `utterance level: the prior and Q read how the user answered each word a candidate says again${d.answered ? ' (the default)' : ''}`)
     .option('--no-answered', `utterance level: leave the answered words out${d.answered ? '' : ' (the default)'}`)
+    .option('--no-belief-evidence', 'utterance level, with a belief: it reads the state\'s features rather than the answer evidence (each asked word with the reply that answers it), as models trained before the evidence did')
     .option('--prior <from>', 'utterance level, ilql and mc: what the prior that proposes candidates learns from, all (the behaviour policy) or successes (filtered BC)', choice('--prior', ['all', 'successes'] as const), d.prior)
     .option('--layers <n>', 'token level: transformer layers', positiveInteger('--layers'), t.model.layers)
     .option('--embd <n>', 'token level: hidden size', positiveInteger('--embd'), t.model.embd)

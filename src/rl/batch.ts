@@ -15,7 +15,7 @@ import type { Transition } from '../data/transitions.ts';
 import type { Embedder, SparseVector } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
 import type { Rng } from '../util/rng.ts';
-import { exchangeRows } from './exchange-rows.ts';
+import { evidenceSums, exchangeRows } from './exchange-rows.ts';
 import type { ExchangeRows } from './network.ts';
 import { createRowsBuilder, dropSparse, selectRows, sparseRows } from '../nn/sparse-layers.ts';
 import type { SparseRows } from '../nn/sparse-layers.ts';
@@ -23,6 +23,7 @@ import { pairRows } from '../nn/pair-layers.ts';
 import type { PairRows } from '../nn/pair-layers.ts';
 import { answeredWidth } from '../embed/answered.ts';
 import type { AnsweredIndex } from '../embed/answered.ts';
+import type { EvidenceIndex } from '../embed/evidence.ts';
 import { noAnswer, replyAnswer } from './answers.ts';
 
 export class EmptyTrainingSetError extends ReverieError {
@@ -46,9 +47,16 @@ export const returnsToGo = (transitions: readonly Transition[], gamma: number): 
 
 /**
  * Only successful dialogues for filtered BC; every dialogue otherwise. `answered`: also keep each
- * state's answered pairs (see embed/answered.ts), for a network that reads them.
+ * state's answered pairs (see embed/answered.ts), for a network that reads them; `evidence`: each
+ * state's and next state's answer evidence (see embed/evidence.ts), for a belief that reads it.
  */
-export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Embedder, filter: 'all' | 'successes', gamma = 1, answered?: AnsweredIndex) => {
+export const prepareTransitions = (
+  dialogues: readonly Dialogue[],
+  embedder: Embedder,
+  filter: 'all' | 'successes',
+  gamma = 1,
+  { answered, evidence }: { answered?: AnsweredIndex | undefined; evidence?: EvidenceIndex | undefined } = {},
+) => {
   const kept = filter === 'successes' ? dialogues.filter((dialogue) => dialogue.success) : dialogues;
   const transitions = toTransitions(kept);
   if (transitions.length === 0) {
@@ -83,6 +91,15 @@ export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Emb
           const shared = following[at];
           return shared === undefined ? exchanges(transition.next) : (stateExchanges[shared] as SparseVector[]);
         });
+  const stateEvidence = evidence === undefined ? undefined : transitions.map((transition) => evidence.ofState(transition.state));
+  const nextEvidence =
+    evidence === undefined || stateEvidence === undefined
+      ? undefined
+      : transitions.map((transition, at) => {
+          if (transition.next === undefined) return [];
+          const shared = following[at];
+          return shared === undefined ? evidence.ofState(transition.next) : (stateEvidence[shared] as SparseVector[]);
+        });
   return {
     kept: kept.length,
     library,
@@ -95,6 +112,10 @@ export const prepareTransitions = (dialogues: readonly Dialogue[], embedder: Emb
     stateExchanges,
     stateAnswered: answered === undefined ? undefined : transitions.map((transition) => answered.ofState(transition.state)),
     nextExchanges,
+    /** Answer evidence of each state's and next state's exchanges, for a belief that reads it. */
+    stateEvidence,
+    nextEvidence,
+    evidenceWidth: evidence?.width,
     actions: Int32Array.from(transitions, (transition) => libraryIndex.get(transition.action) ?? 0),
     reward: Float32Array.from(transitions, (transition) => transition.reward),
     done: Float32Array.from(transitions, (transition) => Number(transition.done)),
@@ -119,6 +140,7 @@ export type ValueInputs = {
   /** Raw features of each row's own utterance. */
   takenRaw: SparseRows;
   nextExchanges: ExchangeRows | undefined;
+  nextEvidence: SparseRows | undefined;
   reward: tf.Tensor1D;
   done: tf.Tensor1D;
   /** Discounted return-to-go of each row, the regression target of `mc`. */
@@ -134,6 +156,8 @@ export type Batch = {
   candidates: SparseRows;
   /** Each state's answered pairs, when the network reads them. */
   answered: PairRows | undefined;
+  /** Each state's answer evidence, when the belief reads it. */
+  evidence: SparseRows | undefined;
   /** One-hot [rows, candidates]: which candidate each row took. */
   taken: tf.Tensor2D;
   labels: Int32Array;
@@ -141,6 +165,9 @@ export type Batch = {
 };
 
 export type BatchOptions = { batchSize: number; inputDropout: number; negatives: number; values: boolean };
+
+const evidenceOf = (perTransition: readonly (readonly SparseVector[])[] | undefined, rows: readonly number[], width: number | undefined): SparseRows | undefined =>
+  perTransition === undefined || width === undefined ? undefined : evidenceSums(rows.map((row) => perTransition[row] ?? []), width);
 
 /** `from`: the transitions to draw rows from (default all). */
 export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, dimension: number, rng: Rng, from?: Int32Array): Batch => {
@@ -163,6 +190,7 @@ export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, di
     exchanges: data.stateExchanges === undefined ? undefined : exchangeRows(rows.map((row) => data.stateExchanges?.[row] ?? []), dimension),
     candidates: rowsOf(pick(candidateIds)),
     answered: data.stateAnswered === undefined ? undefined : pairRows(rows.map((row) => data.stateAnswered?.[row] ?? []), dimension, answeredWidth),
+    evidence: evidenceOf(data.stateEvidence, rows, data.evidenceWidth),
     taken: tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), candidateIds.length), 'float32') as tf.Tensor2D),
     labels,
     values: undefined,
@@ -171,6 +199,7 @@ export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, di
   batch.values = {
     next: selectRows(data.stateRows, rows.map((row) => data.next[row] ?? 0)),
     nextExchanges: data.nextExchanges === undefined ? undefined : exchangeRows(rows.map((row) => data.nextExchanges?.[row] ?? []), dimension),
+    nextEvidence: evidenceOf(data.nextEvidence, rows, data.evidenceWidth),
     takenRaw: rowsOf(pick(rows.map((row) => data.actions[row] ?? 0))),
     reward: tf.tensor1d(Float32Array.from(rows, (row) => data.reward[row] ?? 0)),
     done: tf.tensor1d(Float32Array.from(rows, (row) => data.done[row] ?? 1)),

@@ -13,7 +13,8 @@ import { initBackend } from '../nn/backend.ts';
 import { selectRows, sparseRows } from '../nn/sparse-layers.ts';
 import { createRng, hashString } from '../util/rng.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { beliefGain, encodeActions, initialParameters, isFixedParameter, policyLogits, qPaired, qValues, values } from './network.ts';
+import { exchangeRows } from './exchange-rows.ts';
+import { beliefGain, encodeActions, encodeStates, initialParameters, isFixedParameter, policyLogits, qPaired, qValues, values } from './network.ts';
 import type { Parameters } from './network.ts';
 import { defaultTrainOptions, train } from './train.ts';
 import type { TrainedModel } from './train.ts';
@@ -84,6 +85,28 @@ describe('the belief head', () => {
     expect(finite.filter(([, ok]) => !ok).map(([name]) => name)).toEqual([]);
     tf.dispose([value, ...Object.values(grads)]);
     for (const variable of parameters.values()) variable.dispose();
+  });
+
+  it('reads answer evidence by default, so "No" after "Is it A?" and "Yes" after it lead to different beliefs', () => {
+    expect(model.parameters.has('belief.evidence')).toBe(true);
+    expect(model.parameters.has('belief.bag')).toBe(false);
+    const after = (reply: string) => tf.tidy(() => Array.from(encodeState(model.parameters, [...conversation('A', 'A').slice(0, 2), { role: 'user', text: reply }]).belief?.dataSync() ?? []).slice(0, 2));
+    expect(after('Yes.')[0]).toBeGreaterThan(0.8);
+    expect(after('No.')[1]).toBeGreaterThan(0.8);
+  });
+
+  it('refuses to encode a state without its evidence when the belief reads it, and says what to pass', () => {
+    const parameters = initialParameters({ inputDimension: 64, hidden: 8, exchanges: true, belief: [2], evidence: true }, createRng(1));
+    const turns = conversation('A', 'A').slice(0, 3);
+    expect(() => encodeStates(parameters, sparseRows([embedder.embedState(turns)], 64), undefined, exchangeRows([embedder.embedExchanges(turns)], 64))).toThrow(/answer evidence/);
+    for (const variable of parameters.values()) variable.dispose();
+  });
+
+  it('keeps the belief of earlier models, over the state features, with beliefEvidence off', async () => {
+    const old = await train(data().slice(0, 40), embedder, { ...defaultTrainOptions, algorithm: 'fbc', steps: 5, batchSize: 8, hidden: 8, inputDropout: 0, beliefWeight: 1, beliefEvidence: false, seed: 2 });
+    expect(old.parameters.has('belief.bag') && old.parameters.has('belief.exchange')).toBe(true);
+    expect(old.parameters.has('belief.evidence')).toBe(false);
+    for (const variable of old.parameters.values()) variable.dispose();
   });
 
   it('learns from the answers which item the user has in mind', () => {
@@ -166,6 +189,7 @@ describe('Q and the prior reading the belief', () => {
     }
     await saveCheckpoint(join(dir, 'ilql'), model, { task: 'toy', taskVersion: 1, embedder: embedder.config });
     const loaded = await loadCheckpoint(join(dir, 'ilql'), { task: 'toy' });
+    expect(loaded.config.network.evidence).toBe(true);
     expect(loaded.config.network.belief).toEqual([
       { name: 'answer', values: ['A', 'B'] },
       { name: 'mood', values: ['busy', 'calm'] },

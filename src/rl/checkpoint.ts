@@ -44,6 +44,8 @@ const checkpointConfigSchema = z.object({
     valueBelief: z.boolean().optional(),
     /** Q reads what each candidate's answer would tell, from an answer model (see answers.ts). */
     informationGain: z.boolean().optional(),
+    /** The belief reads answer evidence (see embed/evidence.ts). */
+    evidence: z.boolean().optional(),
   }),
   training: z.record(z.string(), z.unknown()),
   stats: z.record(z.string(), z.number()),
@@ -111,6 +113,7 @@ export const saveCheckpoint = async (
       ...(model.options.answered ? { answered: true } : {}),
       ...(model.belief !== undefined && model.options.valueBelief ? { valueBelief: true } : {}),
       ...(model.parameters.has('answer.w') ? { informationGain: true } : {}),
+      ...(model.parameters.has('belief.evidence') ? { evidence: true } : {}),
     },
     training: context.training ?? { ...model.options },
     stats: model.stats,

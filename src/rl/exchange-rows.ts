@@ -10,12 +10,13 @@
 import type { SparseVector } from '../embed/embedder.ts';
 import type { ExchangeRows } from './network.ts';
 import { sparseRows } from '../nn/sparse-layers.ts';
+import type { SparseRows } from '../nn/sparse-layers.ts';
 import { toSparse } from '../embed/hashed.ts';
 
 const blank: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
 
 /** The sum of sparse vectors, as one sparse vector. */
-const sumVectors = (vectors: readonly SparseVector[]): SparseVector => {
+export const sumVectors = (vectors: readonly SparseVector[]): SparseVector => {
   const sums = new Map<number, number>();
   for (const vector of vectors) vector.indices.forEach((index, at) => sums.set(index, (sums.get(index) ?? 0) + (vector.values[at] as number)));
   return toSparse(sums);
@@ -35,3 +36,6 @@ export const exchangeRows = (perState: readonly (readonly SparseVector[])[], dim
   });
   return { rows: sparseRows(vectors, dimension), pool, last, sums: sparseRows(perState.map(sumVectors), dimension) };
 };
+
+/** Each state's answer evidence (see embed/evidence.ts), summed over its exchanges: one row per state. */
+export const evidenceSums = (perState: readonly (readonly SparseVector[])[], width: number): SparseRows => sparseRows(perState.map(sumVectors), width);

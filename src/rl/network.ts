@@ -25,6 +25,7 @@ import type { SparseRows } from '../nn/sparse-layers.ts';
 import { pairPaired, pairProduct } from '../nn/pair-layers.ts';
 import type { PairRows } from '../nn/pair-layers.ts';
 import { answeredWidth } from '../embed/answered.ts';
+import { evidenceWidth } from '../embed/evidence.ts';
 import { informationAll, informationPaired } from './answers.ts';
 import { fieldMask } from './belief.ts';
 
@@ -43,6 +44,8 @@ export type NetworkShape = {
   answered?: boolean | undefined;
   /** With a belief head, V also reads how sure the belief is (see values). */
   valueBelief?: boolean | undefined;
+  /** The belief head reads answer evidence (see embed/evidence.ts) rather than the state's features. */
+  evidence?: boolean | undefined;
   /** With a belief head, an answer model P(yes | a, v), and Q reads what each candidate's answer would tell (see answers.ts). */
   informationGain?: boolean | undefined;
 };
@@ -82,8 +85,12 @@ export const parameterShapes = (shape: NetworkShape): Map<string, number[]> => {
   }
   const values = (shape.belief ?? []).reduce((sum, size) => sum + size, 0);
   if (values > 0) {
-    shapes.set('belief.bag', [d, values]).set('belief.b', [values]).set(beliefFields, [values, shape.belief?.length ?? 0]);
-    if (shape.exchanges === true) shapes.set('belief.exchange', [d, values]);
+    shapes.set('belief.b', [values]).set(beliefFields, [values, shape.belief?.length ?? 0]);
+    if (shape.evidence === true) shapes.set('belief.evidence', [evidenceWidth, values]);
+    else {
+      shapes.set('belief.bag', [d, values]);
+      if (shape.exchanges === true) shapes.set('belief.exchange', [d, values]);
+    }
     shapes.set('belief.action', [d, values]).set('belief.action-b', [values]);
     for (const head of ['q1', 'q2', 'target-q1', 'target-q2', 'policy']) shapes.set(`${head}.match`, [shape.belief?.length ?? 0]);
     if (shape.valueBelief === true) shapes.set('v.match', [shape.belief?.length ?? 0]);
@@ -184,32 +191,39 @@ const exchangeSummary = (parameters: Parameters, exchanges: ExchangeRows, states
  * `known`: this batch's first layer, computed earlier with the current weights (see firstLayer).
  * `exchanges`: required when the network was built with `exchanges`, ignored otherwise.
  * `belief: false` leaves the belief out, for states only V reads when V does not read it.
+ * `evidence`: each state's answer evidence, summed over its exchanges (see evidenceSums), for a
+ * belief head that reads it.
  */
 export const encodeStates = (
   parameters: Parameters,
   raw: SparseRows,
   known?: tf.Tensor2D,
   exchanges?: ExchangeRows,
-  { belief = true, answered }: { belief?: boolean; answered?: PairRows | undefined } = {},
+  { belief = true, answered, evidence }: { belief?: boolean; answered?: PairRows | undefined; evidence?: SparseRows | undefined } = {},
 ): Encoded => {
   const bag = encode(parameters, 'state', raw, known);
   if (parameters.has('exchange.w1') && exchanges === undefined) throw new Error('this network reads exchange rows: embed states with the dialogue embedder');
   const hidden: tf.Tensor2D = exchanges === undefined || !parameters.has('exchange.w1') ? bag : tf.add(bag, exchangeSummary(parameters, exchanges, raw.count));
   const pairs = answered === undefined || !parameters.has('policy.answered') ? {} : { answered };
   if (!belief || !parameters.has(beliefFields)) return { raw, hidden, ...pairs };
-  const logits = beliefLogits(parameters, raw, exchanges);
+  const logits = beliefLogits(parameters, raw, exchanges, evidence);
   return { raw, hidden, logits, belief: beliefDistribution(parameters, logits), ...pairs };
 };
 
 /**
- * The belief head's logits over every value of every persona field, [B, values]: a linear model
- * of the state's raw features plus the sum of its exchange rows', so every answer adds its own
- * evidence for each value (as in naive Bayes: "Yes, Europe" raises every European country,
- * "No, not landlocked" lowers every landlocked one). A linear head over the shared hidden layer
- * measured worse: it had to squeeze 194 countries through 64 numbers, and its loss pulled the
- * encoder the prior and Q share.
+ * The belief head's logits over every value of every persona field, [B, values]: a linear model,
+ * so every answer adds its own evidence for each value (as in naive Bayes: "Yes, Europe" raises
+ * every European country, "No, not landlocked" lowers every landlocked one). It reads the answer
+ * evidence of the state's exchanges (embed/evidence.ts) or, in networks trained before it, the
+ * state's raw features plus the sum of its exchange rows'. A linear head over the shared hidden
+ * layer measured worse: it had to squeeze 194 countries through 64 numbers, and its loss pulled
+ * the encoder the prior and Q share.
  */
-const beliefLogits = (parameters: Parameters, raw: SparseRows, exchanges: ExchangeRows | undefined): tf.Tensor2D => {
+const beliefLogits = (parameters: Parameters, raw: SparseRows, exchanges: ExchangeRows | undefined, evidence: SparseRows | undefined): tf.Tensor2D => {
+  if (parameters.has('belief.evidence')) {
+    if (evidence === undefined) throw new Error("this network's belief reads answer evidence: pass each state's evidence (see embed/evidence.ts)");
+    return tf.mul(sparseLinear(evidence, as2d(parameters, 'belief.evidence'), as1d(parameters, 'belief.b')), beliefGain) as tf.Tensor2D;
+  }
   const bag = sparseLinear(raw, as2d(parameters, 'belief.bag'), as1d(parameters, 'belief.b'));
   if (exchanges === undefined || !parameters.has('belief.exchange')) return tf.mul(bag, beliefGain) as tf.Tensor2D;
   // Σ_rows (x_row·E) = (Σ_rows x_row)·E: one product per state rather than one per exchange.

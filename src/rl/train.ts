@@ -27,6 +27,7 @@ import type { Encoded, Parameters } from './network.ts';
 import { beliefLoss, beliefTargets } from './belief.ts';
 import { answerLoss } from './answers.ts';
 import { createAnsweredIndex } from '../embed/answered.ts';
+import { createEvidenceIndex } from '../embed/evidence.ts';
 import type { BeliefTargets } from './belief.ts';
 
 export type Algorithm = 'ilql' | 'mc' | 'bc' | 'fbc';
@@ -82,6 +83,12 @@ export type TrainOptions = {
    * again (see embed/answered.ts): an offer the user turned down, a guess the answers ruled out.
    */
   answered: boolean;
+  /**
+   * With a belief, it reads answer evidence (each asked word with the reply sentence's opener that
+   * answers it, see embed/evidence.ts) rather than the state's features. Off: the belief of
+   * networks trained before it, for comparison.
+   */
+  beliefEvidence: boolean;
   /** With a belief, V also reads how sure it is (see values in network.ts). */
   valueBelief: boolean;
   /**
@@ -117,6 +124,7 @@ export const defaultTrainOptions: TrainOptions = {
   seed: 0,
   beliefWeight: 0,
   answered: true,
+  beliefEvidence: true,
   valueBelief: false,
   informationGain: false,
   returnMix: 0,
@@ -148,11 +156,11 @@ const stepConstants = (parameters: Parameters, batch: Batch, options: TrainOptio
     // MC regresses both Q and V on the return, so it needs no network pass here; ILQL's V follows
     // the target Q and Q follows r + γV(s′).
     if (options.algorithm === 'mc') return { stateLayer, candidateLayer, targets: { targetQ: tf.clone(inputs.returns), td: tf.clone(inputs.returns) } };
-    const states = encodeStates(parameters, batch.states, stateLayer, batch.exchanges, { answered: batch.answered });
+    const states = encodeStates(parameters, batch.states, stateLayer, batch.exchanges, { answered: batch.answered, evidence: batch.evidence });
     const actions = takenActions(batch, encodeActions(parameters, batch.candidates, candidateLayer));
     const targets = {
       targetQ: tf.minimum(qPaired(parameters, 'target-q1', states, actions), qPaired(parameters, 'target-q2', states, actions)) as tf.Tensor1D,
-      td: mixReturns(tdTarget(inputs.reward, inputs.done, values(parameters, encodeStates(parameters, inputs.next, undefined, inputs.nextExchanges, { belief: valueReadsBelief(parameters) })), options.gamma), inputs.returns, options.returnMix),
+      td: mixReturns(tdTarget(inputs.reward, inputs.done, values(parameters, encodeStates(parameters, inputs.next, undefined, inputs.nextExchanges, { belief: valueReadsBelief(parameters), evidence: inputs.nextEvidence })), options.gamma), inputs.returns, options.returnMix),
     };
     return { stateLayer, candidateLayer, targets };
   });
@@ -174,7 +182,7 @@ const takenActions = (batch: Batch, candidates: Encoded): Encoded => ({
 const priorLoss = (parameters: Parameters, batch: Batch, states: Encoded, candidates: Encoded, priorBatch: Batch | undefined): tf.Scalar =>
   priorBatch === undefined
     ? crossEntropy(policyLogits(parameters, states, candidates), batch.labels)
-    : crossEntropy(policyLogits(parameters, encodeStates(parameters, priorBatch.states, undefined, priorBatch.exchanges, { answered: priorBatch.answered }), encodeActions(parameters, priorBatch.candidates)), priorBatch.labels);
+    : crossEntropy(policyLogits(parameters, encodeStates(parameters, priorBatch.states, undefined, priorBatch.exchanges, { answered: priorBatch.answered, evidence: priorBatch.evidence }), encodeActions(parameters, priorBatch.candidates)), priorBatch.labels);
 
 /**
  * The persona targets of every transition, which transitions belong to successful dialogues, and
@@ -184,7 +192,7 @@ type BeliefInputs = { targets: BeliefTargets; successful: Uint8Array; answers: I
 
 /** The losses of one batch; without value inputs, just the behaviour model's cross-entropy (and the belief losses). */
 const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConstants, options: TrainOptions, priorBatch?: Batch, belief?: BeliefInputs): Record<string, tf.Scalar> => {
-  const states = encodeStates(parameters, batch.states, constants.stateLayer, batch.exchanges, { answered: batch.answered });
+  const states = encodeStates(parameters, batch.states, constants.stateLayer, batch.exchanges, { answered: batch.answered, evidence: batch.evidence });
   const candidates = encodeActions(parameters, batch.candidates, constants.candidateLayer);
   const targets = constants.targets;
   const policy = priorLoss(parameters, batch, states, candidates, priorBatch);
@@ -252,7 +260,10 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
   checkOptions(options);
   await initBackend();
   const started = performance.now();
-  const data = prepareTransitions(dialogues, embedder, options.algorithm === 'fbc' ? 'successes' : 'all', options.gamma, options.answered ? createAnsweredIndex(embedder.dimension) : undefined);
+  const data = prepareTransitions(dialogues, embedder, options.algorithm === 'fbc' ? 'successes' : 'all', options.gamma, {
+    answered: options.answered ? createAnsweredIndex(embedder.dimension) : undefined,
+    evidence: options.beliefWeight > 0 && options.beliefEvidence ? createEvidenceIndex() : undefined,
+  });
   const rng = createRng(options.seed).fork(`train-${options.algorithm}`);
   const targets = options.beliefWeight > 0 ? beliefTargets(data.personas) : undefined;
   const belief = targets === undefined || targets.fields.length === 0 ? undefined : { targets, successful: successMask(data.actions.length, data.successRows), answers: data.answers };
@@ -264,6 +275,7 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
     belief: belief?.targets.fields.map((field) => field.values.length),
     answered: options.answered,
     valueBelief: options.valueBelief,
+    evidence: data.evidenceWidth !== undefined,
     // Only Q reads the answer model, so behaviour models go without it.
     informationGain: options.informationGain && !policyOnly,
   };
