@@ -47,6 +47,11 @@ export type ValueAgentOptions = {
    * agent whose state does not change enough after a reply otherwise repeats itself word for word.
    */
   avoidRepeats?: boolean;
+  /**
+   * For diagnostics: replaces the state's belief (all fields, in head order) before the prior and
+   * Q read it. bench/belief-headroom.ts measures what a belief that reads the answers exactly would add.
+   */
+  adjustBelief?: (turns: readonly Turn[], belief: Float32Array) => Float32Array;
 };
 
 export type ActingModel = { parameters: Parameters; library: readonly string[] };
@@ -109,7 +114,12 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
     return { mask: tf.tensor2d(mask, [1, model.library.length]), open: Math.min(k, model.library.length - indices.length) };
   };
 
-  const encodeState = (turns: readonly Turn[]): Encoded => encodeConversation(model.parameters, embedder, turns, indices);
+  const encodeState = (turns: readonly Turn[]): Encoded => {
+    const state = encodeConversation(model.parameters, embedder, turns, indices);
+    const adjust = options.adjustBelief;
+    if (adjust === undefined || state.belief === undefined) return state;
+    return { ...state, belief: tf.tensor2d(adjust(turns, state.belief.dataSync() as Float32Array), state.belief.shape) };
+  };
 
   /** Prior over the candidates (logits renormalised over them), and Q and V for ILQL. */
   const score = (state: Encoded, proposals: Encoded, logits: tf.Tensor): Scored => {

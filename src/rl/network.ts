@@ -85,12 +85,9 @@ export const parameterShapes = (shape: NetworkShape): Map<string, number[]> => {
   }
   const values = (shape.belief ?? []).reduce((sum, size) => sum + size, 0);
   if (values > 0) {
+    shapes.set(shape.evidence === true ? 'belief.evidence' : 'belief.bag', [shape.evidence === true ? evidenceWidth : d, values]);
     shapes.set('belief.b', [values]).set(beliefFields, [values, shape.belief?.length ?? 0]);
-    if (shape.evidence === true) shapes.set('belief.evidence', [evidenceWidth, values]);
-    else {
-      shapes.set('belief.bag', [d, values]);
-      if (shape.exchanges === true) shapes.set('belief.exchange', [d, values]);
-    }
+    if (shape.exchanges === true && shape.evidence !== true) shapes.set('belief.exchange', [d, values]);
     shapes.set('belief.action', [d, values]).set('belief.action-b', [values]);
     for (const head of ['q1', 'q2', 'target-q1', 'target-q2', 'policy']) shapes.set(`${head}.match`, [shape.belief?.length ?? 0]);
     if (shape.valueBelief === true) shapes.set('v.match', [shape.belief?.length ?? 0]);
