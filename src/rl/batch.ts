@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Dialogue } from '../data/dialogue.ts';
 import { toTransitions } from '../data/transitions.ts';
 import type { Transition } from '../data/transitions.ts';
+import type { Turn } from '../task/types.ts';
 import type { Embedder, SparseVector } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
 import type { Rng } from '../util/rng.ts';
@@ -83,23 +84,16 @@ export const prepareTransitions = (
     if (transition.next === undefined) return (blank ??= rows.push({ indices: new Int32Array(0), values: new Float32Array(0) }));
     return following[at] ?? rows.push(embedder.embedState(transition.next));
   });
-  const nextExchanges =
-    exchanges === undefined || stateExchanges === undefined
-      ? undefined
-      : transitions.map((transition, at) => {
-          if (transition.next === undefined) return [];
-          const shared = following[at];
-          return shared === undefined ? exchanges(transition.next) : (stateExchanges[shared] as SparseVector[]);
-        });
+  /** Per transition, `of` its next state: the following state's where it is that state, nothing after the last. */
+  const ofNext = <T>(perState: readonly (readonly T[])[], of: (turns: readonly Turn[]) => readonly T[]): (readonly T[])[] =>
+    transitions.map((transition, at) => {
+      if (transition.next === undefined) return [];
+      const shared = following[at];
+      return shared === undefined ? of(transition.next) : (perState[shared] as readonly T[]);
+    });
+  const nextExchanges = exchanges === undefined || stateExchanges === undefined ? undefined : ofNext(stateExchanges, exchanges);
   const stateEvidence = evidence === undefined ? undefined : transitions.map((transition) => evidence.ofState(transition.state));
-  const nextEvidence =
-    evidence === undefined || stateEvidence === undefined
-      ? undefined
-      : transitions.map((transition, at) => {
-          if (transition.next === undefined) return [];
-          const shared = following[at];
-          return shared === undefined ? evidence.ofState(transition.next) : (stateEvidence[shared] as SparseVector[]);
-        });
+  const nextEvidence = evidence === undefined || stateEvidence === undefined ? undefined : ofNext(stateEvidence, evidence.ofState);
   return {
     kept: kept.length,
     library,
