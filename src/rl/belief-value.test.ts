@@ -102,11 +102,17 @@ describe('the belief head', () => {
     for (const variable of parameters.values()) variable.dispose();
   });
 
-  it('keeps the belief of earlier models, over the state features, with beliefEvidence off', async () => {
+  it('keeps the belief of earlier models, over the state features, with beliefEvidence off, through a checkpoint', async () => {
     const old = await train(data().slice(0, 40), embedder, { ...defaultTrainOptions, algorithm: 'fbc', steps: 5, batchSize: 8, hidden: 8, inputDropout: 0, beliefWeight: 1, beliefEvidence: false, seed: 2 });
     expect(old.parameters.has('belief.bag') && old.parameters.has('belief.exchange')).toBe(true);
     expect(old.parameters.has('belief.evidence')).toBe(false);
-    for (const variable of old.parameters.values()) variable.dispose();
+    await saveCheckpoint(join(dir, 'features-belief'), old, { task: 'toy', taskVersion: 1, embedder: embedder.config });
+    const loaded = await loadCheckpoint(join(dir, 'features-belief'), { task: 'toy' });
+    expect(loaded.config.network.evidence).toBeUndefined();
+    const turns = conversation('B', 'B').slice(0, 3);
+    const beliefOf = (parameters: Parameters) => tf.tidy(() => Array.from(encodeState(parameters, turns).belief?.dataSync() ?? []));
+    expect(beliefOf(loaded.parameters)).toEqual(beliefOf(old.parameters));
+    for (const variable of [...old.parameters.values(), ...loaded.parameters.values()]) variable.dispose();
   });
 
   it('learns from the answers which item the user has in mind', () => {
