@@ -17,11 +17,11 @@ import type { OfflineEmbedderKind } from '../src/embed/embedder.ts';
 import { diagnose } from '../src/eval/diagnostics.ts';
 import { evaluateAgent } from '../src/eval/evaluate.ts';
 import { markdownTable } from '../src/eval/markdown.ts';
-import { imagineOffline } from '../src/imagine/offline.ts';
 import { saveCheckpoint } from '../src/rl/checkpoint.ts';
 import { defaultTrainOptions, isValueAlgorithm, train } from '../src/rl/train.ts';
 import type { Algorithm } from '../src/rl/train.ts';
 import { loadBuiltInTask } from '../src/tasks/registry.ts';
+import { scratchDialogues } from './scratch-data.ts';
 import { givenTrainOptions, trainFlags } from './train-flags.ts';
 
 const { values: flags } = parseArgs({
@@ -44,7 +44,7 @@ const { values: flags } = parseArgs({
 const task = await loadBuiltInTask(flags.task);
 const seed = Number(flags.seed);
 const count = Number(flags.dialogues);
-const { dialogues } = await imagineOffline(task, { count, seed, file: `${process.env.TMPDIR ?? '/tmp'}/reverie-ablation-${flags.task}-${count}-s${seed}.jsonl` });
+const { dialogues } = await scratchDialogues(task, flags.task, count, seed);
 const embedder = createEmbedder({ kind: flags.encoder as OfflineEmbedderKind, version: 1, dimension: 1024 });
 const options = { ...defaultTrainOptions, ...givenTrainOptions(flags), ...(flags.steps === undefined ? {} : { steps: Number(flags.steps) }), algorithm: flags.algorithm as Algorithm, seed };
 const started = performance.now();

@@ -20,7 +20,6 @@ import { toTransitions } from '../src/data/transitions.ts';
 import { createDialogueEmbedder } from '../src/embed/dialogue.ts';
 import { createEvidenceIndex } from '../src/embed/evidence.ts';
 import { markdownTable } from '../src/eval/markdown.ts';
-import { imagineOffline } from '../src/imagine/offline.ts';
 import { createAdam } from '../src/nn/adam.ts';
 import { initBackend } from '../src/nn/backend.ts';
 import { sparseLinear, sparseRows } from '../src/nn/sparse-layers.ts';
@@ -31,11 +30,11 @@ import { beliefGain } from '../src/rl/network.ts';
 import { defaultTrainOptions } from '../src/rl/train.ts';
 import type { Turn } from '../src/task/types.ts';
 import { readKnowledge } from '../src/tasks/catalog/guess/knowledge.ts';
-import { loadCatalogFile } from '../src/tasks/catalog/load.ts';
 import { readAgentText } from '../src/tasks/catalog/reading.ts';
-import { countriesCatalogFile } from '../src/tasks/countries/index.ts';
 import { loadBuiltInTask } from '../src/tasks/registry.ts';
 import { createRng } from '../src/util/rng.ts';
+import { beliefFit, guessingCatalogOf } from './guessing.ts';
+import { scratchDialogues } from './scratch-data.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -52,11 +51,9 @@ if (!kinds.includes(flags.features)) throw new Error(`--features ${flags.feature
 await initBackend();
 const width = Number(flags.width);
 const task = await loadBuiltInTask('countries');
-const catalog = await loadCatalogFile(countriesCatalogFile);
-if (catalog.family !== 'guessing') throw new Error('countries is not a guessing catalog');
-const scratch = (count: string, seed: number) => `${process.env.TMPDIR ?? '/tmp'}/reverie-ablation-countries-${count}-s${seed}.jsonl`;
-const { dialogues } = await imagineOffline(task, { count: Number(flags.dialogues), seed: Number(flags.seed), file: scratch(flags.dialogues, Number(flags.seed)) });
-const { dialogues: held } = await imagineOffline(task, { count: 300, seed: 77, file: scratch('300', 77) });
+const catalog = await guessingCatalogOf('countries', 'bench/belief-features.ts');
+const { dialogues } = await scratchDialogues(task, 'countries', Number(flags.dialogues), Number(flags.seed));
+const { dialogues: held } = await scratchDialogues(task, 'countries', 300, 77);
 const encoder = createDialogueEmbedder({ dimension: width });
 const evidence = createEvidenceIndex(width);
 const features = (turns: readonly Turn[]): SparseVector => {
@@ -102,8 +99,9 @@ const read = (states: readonly (readonly Turn[])[]): string => {
   for (const turns of states) {
     const fitting = new Set(readKnowledge(catalog, turns).candidates.map((item) => item.id));
     const belief = tf.tidy(() => Array.from(tf.softmax(tf.mul(sparseLinear(sparseRows([features(turns)], width), weights, bias), beliefGain)).dataSync()));
-    mass += items.reduce((sum, id, i) => sum + (fitting.has(id) ? (belief[i] ?? 0) : 0), 0);
-    fits += Number(fitting.has(items[belief.indexOf(Math.max(...belief))] ?? ''));
+    const fit = beliefFit(items, belief, fitting);
+    mass += fit.mass;
+    fits += Number(fit.topFits);
   }
   return `${(mass / states.length).toFixed(3)} / ${(fits / states.length).toFixed(3)}`;
 };

@@ -14,24 +14,15 @@ import { evaluateAgent } from '../src/eval/evaluate.ts';
 import { markdownTable } from '../src/eval/markdown.ts';
 import { loadCheckpoint } from '../src/rl/checkpoint.ts';
 import { readKnowledge } from '../src/tasks/catalog/guess/knowledge.ts';
-import { loadCatalogFile } from '../src/tasks/catalog/load.ts';
-import { countriesCatalogFile } from '../src/tasks/countries/index.ts';
 import { loadBuiltInTask } from '../src/tasks/registry.ts';
 import type { Turn } from '../src/task/types.ts';
+import { guessingCatalogOf, itemField } from './guessing.ts';
 
 const [dir = 'runs/demo/countries/checkpoints/ilql', betaList = '4,16', episodes = '300'] = process.argv.slice(2);
 const checkpoint = await loadCheckpoint(dir);
-const catalogFiles: Record<string, string> = { countries: countriesCatalogFile };
-const catalogFile = catalogFiles[checkpoint.config.task];
-if (catalogFile === undefined) throw new Error(`${dir}: trained on ${checkpoint.config.task}; this bench reads the built-in guessing catalogs (${Object.keys(catalogFiles).join(', ')})`);
-const catalog = await loadCatalogFile(catalogFile);
-if (catalog.family !== 'guessing') throw new Error(`${catalogFile} is not a guessing catalog`);
+const catalog = await guessingCatalogOf(checkpoint.config.task, dir);
 const task = await loadBuiltInTask(checkpoint.config.task);
-const fields = checkpoint.config.network.belief ?? [];
-const at = fields.findIndex((field) => field.name === 'item');
-if (at < 0) throw new Error(`${dir}: the model has no belief over the item (train with --belief-weight above 0)`);
-const offset = fields.slice(0, at).reduce((sum, field) => sum + field.values.length, 0);
-const items = fields[at]?.values ?? [];
+const { offset, items } = itemField(checkpoint.config.network.belief ?? [], dir);
 const embedder = createEmbedder(checkpoint.config.embedder as never);
 
 /** The belief with its item field replaced by `reading(fits, own)`; the other fields kept. */

@@ -20,13 +20,12 @@ import { readAgentText } from '../src/tasks/catalog/reading.ts';
 import { toTransitions } from '../src/data/transitions.ts';
 import { createDialogueEmbedder } from '../src/embed/dialogue.ts';
 import { markdownTable } from '../src/eval/markdown.ts';
-import { imagineOffline } from '../src/imagine/offline.ts';
 import { defaultTrainOptions, train } from '../src/rl/train.ts';
 import type { Algorithm } from '../src/rl/train.ts';
 import { readKnowledge } from '../src/tasks/catalog/guess/knowledge.ts';
-import { loadCatalogFile } from '../src/tasks/catalog/load.ts';
-import { countriesCatalogFile } from '../src/tasks/countries/index.ts';
 import { loadBuiltInTask } from '../src/tasks/registry.ts';
+import { beliefFit, guessingCatalogOf, itemField } from './guessing.ts';
+import { scratchDialogues } from './scratch-data.ts';
 import { givenTrainOptions, trainFlags } from './train-flags.ts';
 
 const { values: flags } = parseArgs({
@@ -41,24 +40,15 @@ const { values: flags } = parseArgs({
   },
 });
 
-const catalogFiles: Record<string, string> = { countries: countriesCatalogFile };
-const catalogFile = catalogFiles[flags.task];
-if (catalogFile === undefined) throw new Error(`--task ${flags.task}: this bench reads the built-in guessing catalogs (${Object.keys(catalogFiles).join(', ')})`);
+const catalog = await guessingCatalogOf(flags.task, `--task ${flags.task}`);
 const task = await loadBuiltInTask(flags.task);
-const catalog = await loadCatalogFile(catalogFile);
-if (catalog.family !== 'guessing') throw new Error(`${flags.task} is not a guessing catalog`);
 const seed = Number(flags.seed);
-const scratch = (count: string, at: number) => `${process.env.TMPDIR ?? '/tmp'}/reverie-ablation-${flags.task}-${count}-s${at}.jsonl`;
-const { dialogues } = await imagineOffline(task, { count: Number(flags.dialogues), seed, file: scratch(flags.dialogues, seed) });
-const { dialogues: held } = await imagineOffline(task, { count: Number(flags.held), seed: 77, file: scratch(flags.held, 77) });
+const { dialogues } = await scratchDialogues(task, flags.task, Number(flags.dialogues), seed);
+const { dialogues: held } = await scratchDialogues(task, flags.task, Number(flags.held), 77);
 const embedder = createDialogueEmbedder({ dimension: 1024 });
 const options = { ...defaultTrainOptions, inputDropout: 0, beliefWeight: 1, ...givenTrainOptions(flags), algorithm: flags.algorithm as Algorithm, seed, ...(flags.steps === undefined ? {} : { steps: Number(flags.steps) }) };
 const model = await train(dialogues, embedder, options);
-const fields = model.belief ?? [];
-const at = fields.findIndex((field) => field.name === 'item');
-const items = fields[at]?.values ?? [];
-if (at < 0) throw new Error('the belief head predicts no item field: train with --belief-weight above 0');
-const offset = fields.slice(0, at).reduce((sum, field) => sum + field.values.length, 0);
+const { offset, items } = itemField(model.belief ?? [], 'the trained model');
 const totals = { states: 0, mass: 0, topFits: 0, topRight: 0, right: 0, uniform: 0 };
 for (const transition of toTransitions(held)) {
   const item = (held[transition.dialogue]?.persona as { item: string }).item;
@@ -67,10 +57,10 @@ for (const transition of toTransitions(held)) {
     const state = encodeConversation(model.parameters, embedder, transition.state);
     return Array.from(state.belief?.dataSync() ?? []).slice(offset, offset + items.length);
   });
-  const top = items[belief.indexOf(Math.max(...belief))] ?? '';
+  const { mass, top, topFits } = beliefFit(items, belief, fitting);
   totals.states += 1;
-  totals.mass += items.reduce((sum, id, i) => sum + (fitting.has(id) ? (belief[i] ?? 0) : 0), 0);
-  totals.topFits += Number(fitting.has(top));
+  totals.mass += mass;
+  totals.topFits += Number(topFits);
   totals.topRight += Number(top === item);
   totals.right += belief[items.indexOf(item)] ?? 0;
   totals.uniform += fitting.has(item) ? 1 / fitting.size : 0;

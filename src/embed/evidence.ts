@@ -10,8 +10,9 @@
  *
  * Features hash into their own table, wider than the encoders' input: a linear belief over many
  * items suffers from collisions where a hidden layer would not. Measured on countries (a belief
- * head alone, 50,000 dialogues): on the belief's most likely item at the states where ILQL guessed,
- * this evidence fits every answer 95% of the time against 75% for the bag and exchange rows.
+ * head alone, 50,000 dialogues; bench/belief-features.ts): at the states where ILQL guessed, the
+ * belief's most likely item fits every answer 95% of the time against 78% over the 1,024-wide bag
+ * and exchange rows.
  *
  * @example
  * const evidence = createEvidenceIndex();

@@ -49,14 +49,16 @@ export const returnsToGo = (transitions: readonly Transition[], gamma: number): 
 /**
  * Only successful dialogues for filtered BC; every dialogue otherwise. `answered`: also keep each
  * state's answered pairs (see embed/answered.ts), for a network that reads them; `evidence`: each
- * state's and next state's answer evidence (see embed/evidence.ts), for a belief that reads it.
+ * state's answer evidence (see embed/evidence.ts), for a belief that reads it, and each next
+ * state's too with `evidenceOfNext` (only V reads next states, and only a V that reads the belief
+ * needs it).
  */
 export const prepareTransitions = (
   dialogues: readonly Dialogue[],
   embedder: Embedder,
   filter: 'all' | 'successes',
   gamma = 1,
-  { answered, evidence }: { answered?: AnsweredIndex | undefined; evidence?: EvidenceIndex | undefined } = {},
+  { answered, evidence, evidenceOfNext = true }: { answered?: AnsweredIndex | undefined; evidence?: EvidenceIndex | undefined; evidenceOfNext?: boolean } = {},
 ) => {
   const kept = filter === 'successes' ? dialogues.filter((dialogue) => dialogue.success) : dialogues;
   const transitions = toTransitions(kept);
@@ -93,7 +95,7 @@ export const prepareTransitions = (
     });
   const nextExchanges = exchanges === undefined || stateExchanges === undefined ? undefined : ofNext(stateExchanges, exchanges);
   const stateEvidence = evidence === undefined ? undefined : transitions.map((transition) => evidence.ofState(transition.state));
-  const nextEvidence = evidence === undefined || stateEvidence === undefined ? undefined : ofNext(stateEvidence, evidence.ofState);
+  const nextEvidence = evidence === undefined || stateEvidence === undefined || !evidenceOfNext ? undefined : ofNext(stateEvidence, evidence.ofState);
   return {
     kept: kept.length,
     library,

@@ -85,7 +85,8 @@ export const parameterShapes = (shape: NetworkShape): Map<string, number[]> => {
   }
   const values = (shape.belief ?? []).reduce((sum, size) => sum + size, 0);
   if (values > 0) {
-    shapes.set(shape.evidence === true ? 'belief.evidence' : 'belief.bag', [shape.evidence === true ? evidenceWidth : d, values]);
+    if (shape.evidence === true) shapes.set('belief.evidence', [evidenceWidth, values]);
+    else shapes.set('belief.bag', [d, values]);
     shapes.set('belief.b', [values]).set(beliefFields, [values, shape.belief?.length ?? 0]);
     if (shape.exchanges === true && shape.evidence !== true) shapes.set('belief.exchange', [d, values]);
     shapes.set('belief.action', [d, values]).set('belief.action-b', [values]);

@@ -263,6 +263,7 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
   const data = prepareTransitions(dialogues, embedder, options.algorithm === 'fbc' ? 'successes' : 'all', options.gamma, {
     answered: options.answered ? createAnsweredIndex(embedder.dimension) : undefined,
     evidence: options.beliefWeight > 0 && options.beliefEvidence ? createEvidenceIndex() : undefined,
+    evidenceOfNext: options.valueBelief,
   });
   const rng = createRng(options.seed).fork(`train-${options.algorithm}`);
   const targets = options.beliefWeight > 0 ? beliefTargets(data.personas) : undefined;

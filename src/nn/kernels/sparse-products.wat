@@ -6,7 +6,7 @@
 (module
   (memory (export "memory") 1)
 
-;; For each entry e of each row r, rows and entries in order, with k = indices[e]:
+  ;; For each entry e of each row r, rows and entries in order, with k = indices[e]:
   ;;   transposed = 0: out[r, :] += values[e] · m[k, :]   (x·M, M [dimension, width])
   ;;   transposed = 1: out[k, :] += values[e] · m[r, :]   (xᵀ·M, M [rows, width])
   (func (export "product")
@@ -37,7 +37,7 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows_loop))))
 
-    ;; y[0..n) += a · x[0..n): four at a time, then one at a time.
+  ;; y[0..n) += a · x[0..n): four at a time, then one at a time.
   (func $axpy (param $a f32) (param $x i32) (param $y i32) (param $n i32)
     (local $j i32) (local $aa v128) (local $four i32)
     (local.set $aa (f32x4.splat (local.get $a)))
