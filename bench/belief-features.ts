@@ -60,7 +60,7 @@ const features = (turns: readonly Turn[]): SparseVector => {
   const parts: SparseVector[] = [];
   if (flags.features !== 'evidence') parts.push(encoder.embedState(turns), ...encoder.embedExchanges(turns));
   if (flags.features !== 'old') parts.push(...evidence.ofState(turns));
-  return sumVectors(parts);
+  return sumVectors(parts, width);
 };
 const itemOf = (persona: unknown): string => z.object({ item: z.string() }).parse(persona).item;
 const transitions = toTransitions(dialogues);
