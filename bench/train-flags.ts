@@ -21,6 +21,7 @@ export const trainFlags = {
   'return-mix': { type: 'string' },
   'information-gain': { type: 'string' },
   'belief-evidence': { type: 'string' },
+  'answer-chance': { type: 'string' },
 } as const;
 
 type Flags = { [name in keyof typeof trainFlags]?: string | undefined };
@@ -39,5 +40,6 @@ export const givenTrainOptions = (flags: Flags): Partial<TrainOptions> => {
     valueBelief: flags['value-belief'] === undefined ? undefined : ['on', 'true', '1'].includes(flags['value-belief']),
     informationGain: flags['information-gain'] === undefined ? undefined : ['on', 'true', '1'].includes(flags['information-gain']),
     beliefEvidence: flags['belief-evidence'] === undefined ? undefined : ['on', 'true', '1'].includes(flags['belief-evidence']),
+    answerChance: flags['answer-chance'] === undefined ? undefined : ['on', 'true', '1'].includes(flags['answer-chance']),
   });
 };

@@ -34,8 +34,10 @@ export const registerDemo = (program: Command): void => {
     .option('--return-mix <λ>', `ILQL's Q target mixes in each transition's return-to-go: (1 − λ)·(r + γV(s′)) + λ·G (default: ${defaultDemoOptions.train.returnMix})`, nonNegativeNumber('--return-mix'))
     .option('--answered', 'the prior and Q of every learner read how the user answered each word a candidate says again (default: on, except on instruction)')
     .option('--no-answered', 'leave the answered words out')
+    .option('--answer-chance', "with a belief (guessing tasks), ILQL's and MC's Q also read each candidate's chance of a yes-or-no answer (see docs/method.md)")
+    .option('--no-answer-chance', "Q goes without the answer chance")
     .option('--no-belief-evidence', "with a belief (guessing tasks): it reads the state's features rather than the answer evidence, as models trained before the evidence did")
-    .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes: number; steps?: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: OfflineEmbedderKind; inputDropout?: number; prior?: 'all' | 'successes'; beliefWeight?: number; expectile?: number; returnMix?: number; answered?: boolean; beliefEvidence?: boolean }) => {
+    .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes: number; steps?: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: OfflineEmbedderKind; inputDropout?: number; prior?: 'all' | 'successes'; beliefWeight?: number; expectile?: number; returnMix?: number; answered?: boolean; beliefEvidence?: boolean; answerChance?: boolean }) => {
       const tasks = flags.task === 'all' ? builtInTaskNames() : [flags.task];
       for (const task of tasks) {
         const out = tasks.length > 1 ? join(flags.out, task) : flags.out;
@@ -53,7 +55,7 @@ export const registerDemo = (program: Command): void => {
           betas: flags.betas,
           train: defaultDemoOptions.train,
           encoder: flags.encoder,
-          trainGiven: definedOnly({ steps: flags.steps, inputDropout: flags.inputDropout, prior: flags.prior, beliefWeight: flags.beliefWeight, expectile: flags.expectile, returnMix: flags.returnMix, answered: flags.answered, beliefEvidence: flags.beliefEvidence }),
+          trainGiven: definedOnly({ steps: flags.steps, inputDropout: flags.inputDropout, prior: flags.prior, beliefWeight: flags.beliefWeight, expectile: flags.expectile, returnMix: flags.returnMix, answered: flags.answered, beliefEvidence: flags.beliefEvidence, answerChance: flags.answerChance }),
           log: (line) => process.stderr.write(`${line}\n`),
           progress: process.stderr,
         });

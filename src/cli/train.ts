@@ -51,6 +51,7 @@ type TrainFlags = {
   returnMix?: number;
   answered?: boolean;
   beliefEvidence?: boolean;
+  answerChance?: boolean;
   seed?: number;
   layers: number;
   embd: number;
@@ -94,6 +95,7 @@ const trainUtterance = async (flags: TrainFlags, algorithm: Algorithm): Promise<
     returnMix: flags.returnMix,
     answered: flags.answered,
     beliefEvidence: flags.beliefEvidence,
+    answerChance: flags.answerChance,
     seed: flags.seed,
     encoder: flags.encoder.kind,
     ...(embeddingClient === undefined ? {} : { embeddingClient }),
@@ -174,6 +176,8 @@ export const registerTrain = (program: Command): void => {
     .option('--answered', `utterance level: the prior and Q read how the user answered each word a candidate says again${d.answered ? ' (the default)' : ''}`)
     .option('--no-answered', `utterance level: leave the answered words out${d.answered ? '' : ' (the default)'}`)
     .option('--no-belief-evidence', 'utterance level, with a belief: it reads the state\'s features rather than the answer evidence (each asked word with the reply that answers it), as models trained before the evidence did')
+    .option('--answer-chance', `utterance level, ilql and mc, with a belief: Q also reads each candidate's chance of a yes-or-no answer, from a model of which questions which users can answer${d.answerChance ? ' (the default)' : ''}`)
+    .option('--no-answer-chance', `utterance level: Q goes without the answer chance${d.answerChance ? '' : ' (the default)'}`)
     .option('--prior <from>', 'utterance level, ilql and mc: what the prior that proposes candidates learns from, all (the behaviour policy) or successes (filtered BC)', choice('--prior', ['all', 'successes'] as const), d.prior)
     .option('--layers <n>', 'token level: transformer layers', positiveInteger('--layers'), t.model.layers)
     .option('--embd <n>', 'token level: hidden size', positiveInteger('--embd'), t.model.embd)

@@ -9,6 +9,13 @@
  * even split of the items left scores ln 2; a question whose answer is already known, or one
  * users answer at random, scores 0.
  *
+ * Whether a question is answered at all is a second model of the same form, P(yes or no | a, v)
+ * (the answer chance): a user who said "I'm not sure" about a country's area says it again to
+ * every other question about area, however it is worded, and the turn is lost. Read through the
+ * belief's field of what the user is unsure of, Σ_v b(v|s)·P(answer | a, v) is the chance that a
+ * candidate gets an answer; Q weighs it per field (see network.ts). The loss is `answerLoss` on
+ * the `replied` labels (see batch.ts).
+ *
  * @example
  * replyAnswer('No, not in Europe.') // → 0
  * informationAll(belief, answers, layout, weights) // → [states, actions]
@@ -37,30 +44,31 @@ export const noAnswer = -1;
 
 /**
  * The binary cross-entropy of the answer model on a batch's taken actions: for each row with a
- * yes-or-no reply, and each persona field the row's dialogue has a value of, σ(logit(a, v)) against
- * the reply, v the dialogue's own value. `logits` [rows, values]; `answers[row]` is 1, 0 or
- * `noAnswer`. Rows without a reply weigh 0, so a batch without one still connects the head.
+ * label, and each persona field the row's dialogue has a value of, σ(logit(a, v)) against the
+ * label, v the dialogue's own value. `logits` [rows, values]; `labels[row]` is 1, 0 or `noAnswer`:
+ * the yes or no of the reply for the answer model, whether there was one for the answer-chance
+ * model (`replied`). Rows without a label weigh 0, so a batch without one still connects the head.
  */
-export const answerLoss = (logits: tf.Tensor2D, rows: readonly number[], targets: BeliefTargets, answers: Int8Array): tf.Scalar =>
+export const answerLoss = (logits: tf.Tensor2D, rows: readonly number[], targets: BeliefTargets, labels: Int8Array): tf.Scalar =>
   tf.tidy(() => {
     const width = logits.shape[1];
     const at: number[] = [];
-    const labels: number[] = [];
+    const targetsOf: number[] = [];
     const weights: number[] = [];
     let offset = 0;
     for (const [f, field] of targets.fields.entries()) {
       const values = targets.labels[f] as Int32Array;
       rows.forEach((row, i) => {
         const value = values[row] ?? -1;
-        const answer = answers[row] ?? noAnswer;
+        const label = labels[row] ?? noAnswer;
         at.push(i * width + offset + Math.max(0, value));
-        labels.push(answer === 1 ? 1 : 0);
-        weights.push(value >= 0 && answer !== noAnswer ? 1 : 0);
+        targetsOf.push(label === 1 ? 1 : 0);
+        weights.push(value >= 0 && label !== noAnswer ? 1 : 0);
       });
       offset += field.values.length;
     }
     const z = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(Int32Array.from(at), 'int32'));
-    const y = tf.tensor1d(Float32Array.from(labels));
+    const y = tf.tensor1d(Float32Array.from(targetsOf));
     const w = tf.tensor1d(Float32Array.from(weights));
     // max(z, 0) − z·y + log(1 + e^−|z|): the cross-entropy of σ(z) against y, stable for large |z|.
     const each = tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));

@@ -125,6 +125,15 @@ export const prepareTransitions = (
       const reply = kept[transition.dialogue]?.turns[transition.state.length + 1];
       return reply?.role === 'user' ? (replyAnswer(reply.text) ?? noAnswer) : noAnswer;
     }),
+    /**
+     * Whether the user answered each transition's utterance with a yes or a no at all (1) or with
+     * something else (0: "I'm not sure", "Please ask a yes-or-no question"); `noAnswer` where the
+     * dialogue ended, since a closing line ("That's right!") says nothing of what users can answer.
+     */
+    replied: Int8Array.from(transitions, (transition) => {
+      const reply = kept[transition.dialogue]?.turns[transition.state.length + 1];
+      return transition.done || reply?.role !== 'user' ? noAnswer : Number(replyAnswer(reply.text) !== undefined);
+    }),
   };
 };
 

@@ -46,6 +46,8 @@ const checkpointConfigSchema = z.object({
     informationGain: z.boolean().optional(),
     /** The belief reads answer evidence (see embed/evidence.ts). */
     evidence: z.boolean().optional(),
+    /** Q reads each candidate's chance of a yes-or-no answer, from an answer-chance model (see answers.ts). */
+    answerChance: z.boolean().optional(),
   }),
   training: z.record(z.string(), z.unknown()),
   stats: z.record(z.string(), z.number()),
@@ -114,6 +116,7 @@ export const saveCheckpoint = async (
       ...(model.belief !== undefined && model.options.valueBelief ? { valueBelief: true } : {}),
       ...(model.parameters.has('answer.w') ? { informationGain: true } : {}),
       ...(model.parameters.has('belief.evidence') ? { evidence: true } : {}),
+      ...(model.parameters.has('chance.w') ? { answerChance: true } : {}),
     },
     training: context.training ?? { ...model.options },
     stats: model.stats,

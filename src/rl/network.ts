@@ -48,6 +48,8 @@ export type NetworkShape = {
   evidence?: boolean | undefined;
   /** With a belief head, an answer model P(yes | a, v), and Q reads what each candidate's answer would tell (see answers.ts). */
   informationGain?: boolean | undefined;
+  /** With a belief head, a model of whether the user answers at all, P(yes or no | a, v), and Q reads each candidate's chance of an answer (see answers.ts). */
+  answerChance?: boolean | undefined;
 };
 export type QHead = 'q1' | 'q2' | 'target-q1' | 'target-q2';
 export type Parameters = Map<string, tf.Variable>;
@@ -60,7 +62,18 @@ const qHeadShapes = (h: number, d: number): Record<string, number[]> => ({ ws: [
  * those logits without a gradient (what the prior and Q read): for a state, what it believes of
  * the hidden persona; for an action, the personas it goes with when a dialogue succeeds.
  */
-export type Encoded = { raw: SparseRows; hidden: tf.Tensor2D; logits?: tf.Tensor2D; belief?: tf.Tensor2D; answered?: PairRows; answerLogits?: tf.Tensor2D; answers?: tf.Tensor2D };
+export type Encoded = {
+  raw: SparseRows;
+  hidden: tf.Tensor2D;
+  logits?: tf.Tensor2D;
+  belief?: tf.Tensor2D;
+  answered?: PairRows;
+  answerLogits?: tf.Tensor2D;
+  answers?: tf.Tensor2D;
+  /** For actions with an answer-chance model: its logits (what its loss trains) and P(yes or no | a, v), [A, values]. */
+  chanceLogits?: tf.Tensor2D;
+  chances?: tf.Tensor2D;
+};
 
 /**
  * The exchanges of a batch of states: every state's rows one after another, and which state each
@@ -95,6 +108,10 @@ export const parameterShapes = (shape: NetworkShape): Map<string, number[]> => {
     if (shape.informationGain === true) {
       shapes.set('answer.w', [d, values]).set('answer.b', [values]);
       for (const head of ['q1', 'q2', 'target-q1', 'target-q2']) shapes.set(`${head}.information`, [shape.belief?.length ?? 0]);
+    }
+    if (shape.answerChance === true) {
+      shapes.set('chance.w', [d, values]).set('chance.b', [values]);
+      for (const head of ['q1', 'q2', 'target-q1', 'target-q2']) shapes.set(`${head}.chance`, [shape.belief?.length ?? 0]);
     }
   }
   shapes.set('v.w1', [h, h]).set('v.b1', [h]).set('v.w', [h, 1]).set('v.c', [1]);
@@ -136,7 +153,7 @@ export const initialParameters = (shape: NetworkShape, rng: Rng): Parameters => 
     // Vectors (biases, wide weights) start at zero, and so do the belief head (a linear model has
     // no symmetry to break) and what Q reads from it, so a network with a belief head starts as
     // the one without.
-    const zero = cols === undefined || name.startsWith('belief.') || name.startsWith('answer.');
+    const zero = cols === undefined || name.startsWith('belief.') || name.startsWith('answer.') || name.startsWith('chance.');
     const values = name === beliefFields ? fieldLayout(shape.belief ?? []) : zero ? new Float32Array(rows * (cols ?? 1)) : glorotUniform(rows, cols, random);
     const initial = tf.tensor(values, dims);
     parameters.set(name, tf.variable(initial, !isFixedParameter(name)));
@@ -252,10 +269,16 @@ export const encodeActions = (parameters: Parameters, raw: SparseRows, known?: t
   if (!parameters.has('belief.action')) return { raw, hidden };
   const logits = tf.mul(sparseLinear(raw, as2d(parameters, 'belief.action'), as1d(parameters, 'belief.action-b')), beliefGain) as tf.Tensor2D;
   const encoded: Encoded = { raw, hidden, logits, belief: beliefDistribution(parameters, logits) };
-  if (!parameters.has('answer.w')) return encoded;
-  // Scaled as the belief heads are, for the same reason: each item's weights meet few batches.
-  const answerLogits = tf.mul(sparseLinear(raw, as2d(parameters, 'answer.w'), as1d(parameters, 'answer.b')), beliefGain) as tf.Tensor2D;
-  return { ...encoded, answerLogits, answers: withoutGradient((x) => tf.sigmoid(x))(answerLogits) as tf.Tensor2D };
+  // Both answer models are scaled as the belief heads are, for the same reason: each item's weights meet few batches.
+  if (parameters.has('answer.w')) {
+    encoded.answerLogits = tf.mul(sparseLinear(raw, as2d(parameters, 'answer.w'), as1d(parameters, 'answer.b')), beliefGain) as tf.Tensor2D;
+    encoded.answers = withoutGradient((x) => tf.sigmoid(x))(encoded.answerLogits) as tf.Tensor2D;
+  }
+  if (parameters.has('chance.w')) {
+    encoded.chanceLogits = tf.mul(sparseLinear(raw, as2d(parameters, 'chance.w'), as1d(parameters, 'chance.b')), beliefGain) as tf.Tensor2D;
+    encoded.chances = withoutGradient((x) => tf.sigmoid(x))(encoded.chanceLogits) as tf.Tensor2D;
+  }
+  return encoded;
 };
 
 /**
@@ -287,9 +310,10 @@ export const qPaired = (parameters: Parameters, head: QHead, states: Encoded, ac
   ]) as tf.Tensor2D;
   const q = tf.add(readout(parameters, head, hidden), widePaired(parameters, head, states, actions)) as tf.Tensor1D;
   if (states.belief === undefined || actions.belief === undefined) return q;
-  const matched = tf.add(q, tf.sum(tf.mul(tf.mul(states.belief, actions.belief), matchWeights(parameters, head)), 1)) as tf.Tensor1D;
-  if (actions.answers === undefined || !parameters.has(`${head}.information`)) return matched;
-  return tf.add(matched, informationPaired(states.belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, head))) as tf.Tensor1D;
+  const terms = [q, tf.sum(tf.mul(tf.mul(states.belief, actions.belief), fieldWeights(parameters, `${head}.match`)), 1) as tf.Tensor1D];
+  if (actions.answers !== undefined && parameters.has(`${head}.information`)) terms.push(informationPaired(states.belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, head)));
+  if (actions.chances !== undefined && parameters.has(`${head}.chance`)) terms.push(tf.sum(tf.mul(tf.mul(states.belief, actions.chances), fieldWeights(parameters, `${head}.chance`)), 1) as tf.Tensor1D);
+  return terms.reduce((sum, term) => tf.add(sum, term)) as tf.Tensor1D;
 };
 
 /** A Q head's weight on each field's information, scaled as the match weights are. */
@@ -302,10 +326,11 @@ const informationWeights = (parameters: Parameters, head: QHead): tf.Tensor1D =>
  * item, so one weight per field turns the belief into the guess's expected reward; the [features
  * × values] map per head that this replaces had to learn each item's name from the few batches
  * that guess it, and did not (countries: 51% of guesses fit the answers, against 92% for the
- * belief's own top item).
+ * belief's own top item). The answer-chance weights (`chance`) are spread the same way: Q adds
+ * Σ_f u_f·Σ_{v∈f} belief(v|s)·P(yes or no | a, v), the chance that the user can answer the action.
  */
-const matchWeights = (parameters: Parameters, head: QHead | 'policy'): tf.Tensor1D =>
-  tf.reshape(linear(beliefLayout(parameters), tf.reshape(tf.mul(get(parameters, `${head}.match`), beliefGain), [-1, 1]) as tf.Tensor2D), [-1]) as tf.Tensor1D;
+const fieldWeights = (parameters: Parameters, name: string): tf.Tensor1D =>
+  tf.reshape(linear(beliefLayout(parameters), tf.reshape(tf.mul(get(parameters, name), beliefGain), [-1, 1]) as tf.Tensor2D), [-1]) as tf.Tensor1D;
 
 /**
  * The prior's reading of the match for every state and action, [B, A]: Σ_f w_f·log(m_f + ε).
@@ -336,6 +361,7 @@ export const selectActions = (actions: Encoded, positions: readonly number[]): E
     hidden: tf.gather(actions.hidden, indices),
     ...(actions.belief === undefined ? {} : { belief: tf.gather(actions.belief, indices) }),
     ...(actions.answers === undefined ? {} : { answers: tf.gather(actions.answers, indices) }),
+    ...(actions.chances === undefined ? {} : { chances: tf.gather(actions.chances, indices) }),
   };
 };
 
@@ -350,9 +376,12 @@ export const qValues = (parameters: Parameters, head: QHead, states: Encoded, ac
   const hidden = tf.reshape(tf.add(tf.add(fromState, fromAction), fromProduct), [b * a, h]) as tf.Tensor2D;
   const q = tf.add(tf.reshape(readout(parameters, head, hidden), [b, a]), wideAll(parameters, head, states, actions)) as tf.Tensor2D;
   if (states.belief === undefined || actions.belief === undefined) return q;
-  const matched = tf.add(q, linear(tf.mul(states.belief, matchWeights(parameters, head)) as tf.Tensor2D, tf.transpose(actions.belief) as tf.Tensor2D)) as tf.Tensor2D;
-  if (actions.answers === undefined || !parameters.has(`${head}.information`)) return matched;
-  return tf.add(matched, informationAll(states.belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, head))) as tf.Tensor2D;
+  const { belief } = states;
+  const expected = (name: string, perAction: tf.Tensor2D) => linear(tf.mul(belief, fieldWeights(parameters, name)) as tf.Tensor2D, tf.transpose(perAction) as tf.Tensor2D);
+  const terms = [q, expected(`${head}.match`, actions.belief)];
+  if (actions.answers !== undefined && parameters.has(`${head}.information`)) terms.push(informationAll(belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, head)));
+  if (actions.chances !== undefined && parameters.has(`${head}.chance`)) terms.push(expected(`${head}.chance`, actions.chances));
+  return terms.reduce((sum, term) => tf.add(sum, term)) as tf.Tensor2D;
 };
 
 /** Whether V reads the belief, so that states given to it must carry one. */

@@ -97,6 +97,13 @@ export type TrainOptions = {
    * state's belief (see answers.ts).
    */
   informationGain: boolean;
+  /**
+   * With a belief, value learners also learn whether the user answers each utterance with a yes or
+   * a no at all, P(answer | utterance, persona value), and Q reads each candidate's chance of an
+   * answer under the state's belief (see answers.ts): a question about what the user said they
+   * do not know gets "I'm not sure" again, and wastes a turn.
+   */
+  answerChance: boolean;
   /** λ of ILQL's Q target (1 − λ)·(r + γV(s′)) + λ·G_t, mixing in each transition's Monte-Carlo return; 0 is ILQL's own. */
   returnMix: number;
   seed: number;
@@ -127,6 +134,7 @@ export const defaultTrainOptions: TrainOptions = {
   beliefEvidence: true,
   valueBelief: false,
   informationGain: false,
+  answerChance: false,
   returnMix: 0,
 };
 
@@ -173,6 +181,7 @@ const takenActions = (batch: Batch, candidates: Encoded): Encoded => ({
   hidden: linear(batch.taken, candidates.hidden),
   ...(candidates.belief === undefined ? {} : { belief: linear(batch.taken, candidates.belief) }),
   ...(candidates.answers === undefined ? {} : { answers: linear(batch.taken, candidates.answers) }),
+  ...(candidates.chances === undefined ? {} : { chances: linear(batch.taken, candidates.chances) }),
 });
 
 /**
@@ -185,10 +194,10 @@ const priorLoss = (parameters: Parameters, batch: Batch, states: Encoded, candid
     : crossEntropy(policyLogits(parameters, encodeStates(parameters, priorBatch.states, undefined, priorBatch.exchanges, { answered: priorBatch.answered, evidence: priorBatch.evidence }), encodeActions(parameters, priorBatch.candidates)), priorBatch.labels);
 
 /**
- * The persona targets of every transition, which transitions belong to successful dialogues, and
- * whether each one's utterance was answered yes or no (see answers.ts).
+ * The persona targets of every transition, which transitions belong to successful dialogues,
+ * whether each one's utterance was answered yes or no, and whether it was answered at all (see answers.ts).
  */
-type BeliefInputs = { targets: BeliefTargets; successful: Uint8Array; answers: Int8Array };
+type BeliefInputs = { targets: BeliefTargets; successful: Uint8Array; answers: Int8Array; replied: Int8Array };
 
 /** The losses of one batch; without value inputs, just the behaviour model's cross-entropy (and the belief losses). */
 const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConstants, options: TrainOptions, priorBatch?: Batch, belief?: BeliefInputs): Record<string, tf.Scalar> => {
@@ -203,6 +212,7 @@ const batchLosses = (parameters: Parameters, batch: Batch, constants: StepConsta
           belief: beliefLoss(states.logits as tf.Tensor2D, batch.rows, belief.targets),
           'action-belief': beliefLoss(tf.gather(candidates.logits as tf.Tensor2D, tf.tensor1d(batch.labels, 'int32')), batch.rows, belief.targets, belief.successful),
           ...(candidates.answerLogits === undefined ? {} : { answer: answerLoss(tf.gather(candidates.answerLogits, tf.tensor1d(batch.labels, 'int32')), batch.rows, belief.targets, belief.answers) }),
+          ...(candidates.chanceLogits === undefined ? {} : { chance: answerLoss(tf.gather(candidates.chanceLogits, tf.tensor1d(batch.labels, 'int32')), batch.rows, belief.targets, belief.replied) }),
         };
   const inputs = batch.values;
   if (inputs === undefined || targets === undefined) return { policy, ...auxiliary };
@@ -267,7 +277,7 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
   });
   const rng = createRng(options.seed).fork(`train-${options.algorithm}`);
   const targets = options.beliefWeight > 0 ? beliefTargets(data.personas) : undefined;
-  const belief = targets === undefined || targets.fields.length === 0 ? undefined : { targets, successful: successMask(data.actions.length, data.successRows), answers: data.answers };
+  const belief = targets === undefined || targets.fields.length === 0 ? undefined : { targets, successful: successMask(data.actions.length, data.successRows), answers: data.answers, replied: data.replied };
   const policyOnly = !isValueAlgorithm(options.algorithm);
   const shape = {
     inputDimension: embedder.dimension,
@@ -279,6 +289,7 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
     evidence: data.evidenceWidth !== undefined,
     // Only Q reads the answer model, so behaviour models go without it.
     informationGain: options.informationGain && !policyOnly,
+    answerChance: options.answerChance && !policyOnly,
   };
   const parameters = initialParameters(shape, rng.fork('init'));
   const trainable = [...parameters].filter(([name]) => !isFixedParameter(name)).map(([, variable]) => variable);
@@ -297,7 +308,7 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
     let parts: Record<string, number> = {};
     const { value: cost, grads } = tf.variableGrads(() => {
       const losses = batchLosses(parameters, batch, constants, options, priorBatch, belief);
-      const auxiliary = [losses.belief, losses['action-belief'], losses.answer].flatMap((loss) => (loss === undefined ? [] : [tf.mul(loss, options.beliefWeight)]));
+      const auxiliary = [losses.belief, losses['action-belief'], losses.answer, losses.chance].flatMap((loss) => (loss === undefined ? [] : [tf.mul(loss, options.beliefWeight)]));
       const total = policyOnly
         ? tf.addN([losses.policy as tf.Scalar, ...auxiliary])
         : tf.addN([losses.td, losses.value, tf.mul(losses.policy as tf.Scalar, options.policyWeight), ...(losses.cql === undefined ? [] : [tf.mul(losses.cql, options.cqlWeight)]), ...auxiliary] as tf.Tensor[]);
