@@ -26,7 +26,7 @@ import { sparseLinear, sparseRows } from '../src/nn/sparse-layers.ts';
 import type { SparseVector } from '../src/nn/sparse-layers.ts';
 import { sumVectors } from '../src/rl/exchange-rows.ts';
 import { crossEntropy } from '../src/rl/losses.ts';
-import { beliefGain } from '../src/rl/network.ts';
+import { beliefGain } from '../src/rl/parameters.ts';
 import { defaultTrainOptions } from '../src/rl/train.ts';
 import type { Turn } from '../src/task/types.ts';
 import { readKnowledge } from '../src/tasks/catalog/guess/knowledge.ts';

@@ -14,8 +14,9 @@ import { createRng } from '../util/rng.ts';
 import { noAnswer } from './answers.ts';
 import { prepareTransitions } from './batch.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { beliefGain, encodeActions, initialParameters, qPaired, qValues } from './network.ts';
-import type { Parameters } from './network.ts';
+import { encodeActions, initialParameters, qPaired, qValues } from './network.ts';
+import { beliefGain } from './parameters.ts';
+import type { Parameters } from './parameters.ts';
 import { defaultTrainOptions, train } from './train.ts';
 import type { TrainedModel } from './train.ts';
 

@@ -12,7 +12,7 @@ import { sparseRows } from '../nn/sparse-layers.ts';
 import type { Turn } from '../task/types.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { encodeActions, policyLogits } from './network.ts';
-import type { Parameters } from './network.ts';
+import type { Parameters } from './parameters.ts';
 import { defaultTrainOptions, train } from './train.ts';
 import type { TrainedModel } from './train.ts';
 

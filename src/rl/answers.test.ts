@@ -15,7 +15,7 @@ import { answerLoss, informationAll, informationPaired, noAnswer, replyAnswer } 
 import { prepareTransitions } from './batch.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { encodeActions, qValues } from './network.ts';
-import type { Parameters } from './network.ts';
+import type { Parameters } from './parameters.ts';
 import { defaultTrainOptions, train } from './train.ts';
 import type { TrainedModel } from './train.ts';
 

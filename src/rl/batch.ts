@@ -17,7 +17,7 @@ import type { Embedder, SparseVector } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
 import type { Rng } from '../util/rng.ts';
 import { evidenceSums, exchangeRows } from './exchange-rows.ts';
-import type { ExchangeRows } from './network.ts';
+import type { ExchangeRows } from './exchange-rows.ts';
 import { createRowsBuilder, dropSparse, selectRows, sparseRows } from '../nn/sparse-layers.ts';
 import type { SparseRows } from '../nn/sparse-layers.ts';
 import { pairRows } from '../nn/pair-layers.ts';

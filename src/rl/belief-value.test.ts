@@ -14,8 +14,9 @@ import { selectRows, sparseRows } from '../nn/sparse-layers.ts';
 import { createRng, hashString } from '../util/rng.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { exchangeRows } from './exchange-rows.ts';
-import { beliefGain, encodeActions, encodeStates, initialParameters, isFixedParameter, policyLogits, qPaired, qValues, values } from './network.ts';
-import type { Parameters } from './network.ts';
+import { encodeActions, encodeStates, initialParameters, policyLogits, qPaired, qValues, values } from './network.ts';
+import { beliefGain, isFixedParameter } from './parameters.ts';
+import type { Parameters } from './parameters.ts';
 import { defaultTrainOptions, train } from './train.ts';
 import type { TrainedModel } from './train.ts';
 

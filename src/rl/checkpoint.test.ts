@@ -14,7 +14,8 @@ import { CheckpointError, checkpointFormatVersion, loadCheckpoint, saveActingDef
 import { createCheckpointAgent, resolveActing } from '../agent/checkpoint-agent.ts';
 import type { CheckpointConfig, LoadedCheckpoint } from './checkpoint.ts';
 import { encodeActions, encodeStates, parameterShapes, policyLogits, qValues, values } from './network.ts';
-import type { Parameters, QHead } from './network.ts';
+import type { QHead } from './network.ts';
+import type { Parameters } from './parameters.ts';
 import { decodeSafetensors, encodeSafetensors } from '../nn/safetensors.ts';
 import type { NamedTensor } from '../nn/safetensors.ts';
 import { defaultTrainOptions, train } from './train.ts';

@@ -16,8 +16,9 @@ import { embedderConfigSchema, featureWidth, readsExchanges, unknownEmbedderKind
 import { ReverieError } from '../errors.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { initBackend } from '../nn/backend.ts';
-import { isFixedParameter, parameterShapes } from './network.ts';
-import type { Parameters } from './network.ts';
+import { parameterShapes } from './network.ts';
+import { isFixedParameter } from './parameters.ts';
+import type { Parameters } from './parameters.ts';
 import { decodeSafetensors, encodeSafetensors } from '../nn/safetensors.ts';
 import type { NamedTensor } from '../nn/safetensors.ts';
 import type { TrainedModel } from './train.ts';

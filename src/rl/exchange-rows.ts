@@ -8,10 +8,18 @@
  * encodeStates(parameters, bagRows, undefined, exchanges);
  */
 import type { SparseVector } from '../embed/embedder.ts';
-import type { ExchangeRows } from './network.ts';
 import { sparseRows } from '../nn/sparse-layers.ts';
 import type { SparseRows } from '../nn/sparse-layers.ts';
 import { LinearShapeError } from '../nn/linear.ts';
+
+/**
+ * The exchanges of a batch of states: every state's rows one after another, and which state each
+ * row belongs to. `pool` [states, rows] is 1 where a row belongs to a state and `last` is 1 at
+ * each state's latest exchange. A batch always has at least one row (a blank one if no state
+ * has an exchange yet), so the exchange weights always take part in the gradient. `sums` holds
+ * each state's rows added up: what a linear map of the pooled rows needs, at one row per state.
+ */
+export type ExchangeRows = { rows: SparseRows; pool: Float32Array; last: Float32Array; sums: SparseRows };
 
 const blank: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
 

@@ -8,7 +8,7 @@
  * term, and the last ("wide") term reads raw hashed features that the state and the action
  * share, i.e. where a reply echoes the user's own words. π_β has a wide term of its own. With a
  * belief head, π_β and Q also read how well each action matches what the state believes of the
- * hidden persona (see beliefLogits and personaMatch). With answered words, the wide terms also
+ * hidden persona (see belief-heads.ts). With answered words, the wide terms also
  * weigh each word an action says again by how the user answered it (see embed/answered.ts).
  *
  * @example
@@ -20,7 +20,6 @@ import type { Rng } from '../util/rng.ts';
 import { polyakAverage } from '../nn/polyak.ts';
 import { glorotUniform, linear } from '../nn/linear.ts';
 import { selectRows, sparseLinear, sparseWidePaired, sparseWideProduct } from '../nn/sparse-layers.ts';
-import { withoutGradient } from './losses.ts';
 import type { SparseRows } from '../nn/sparse-layers.ts';
 import { pairPaired, pairProduct } from '../nn/pair-layers.ts';
 import type { PairRows } from '../nn/pair-layers.ts';
@@ -28,6 +27,10 @@ import { answeredWidth } from '../embed/answered.ts';
 import { evidenceWidth } from '../embed/evidence.ts';
 import { informationAll, informationPaired } from './answers.ts';
 import { fieldMask } from './belief.ts';
+import { actionPersona, beliefDistribution, beliefLogits, fieldLayout, fieldWeights, informationWeights, logMatch } from './belief-heads.ts';
+import type { ExchangeRows } from './exchange-rows.ts';
+import { as1d, as2d, beliefFields, beliefGain, beliefLayout, isFixedParameter, isTargetParameter, parameterNamed } from './parameters.ts';
+import type { Parameters } from './parameters.ts';
 
 /**
  * `exchanges`: the state encoder also reads one feature row per exchange (the `dialogue` embedder).
@@ -52,7 +55,6 @@ export type NetworkShape = {
   answerChance?: boolean | undefined;
 };
 export type QHead = 'q1' | 'q2' | 'target-q1' | 'target-q2';
-export type Parameters = Map<string, tf.Variable>;
 
 const qHeadShapes = (h: number, d: number): Record<string, number[]> => ({ ws: [h, h], wa: [h, h], wp: [h, h], b: [h], w: [h, 1], c: [1], wide: [d] });
 
@@ -74,15 +76,6 @@ export type Encoded = {
   chanceLogits?: tf.Tensor2D;
   chances?: tf.Tensor2D;
 };
-
-/**
- * The exchanges of a batch of states: every state's rows one after another, and which state each
- * row belongs to. `pool` [states, rows] is 1 where a row belongs to a state and `last` is 1 at
- * each state's latest exchange. A batch always has at least one row (a blank one if no state
- * has an exchange yet), so the exchange weights always take part in the gradient. `sums` holds
- * each state's rows added up: what a linear map of the pooled rows needs, at one row per state.
- */
-export type ExchangeRows = { rows: SparseRows; pool: Float32Array; last: Float32Array; sums: SparseRows };
 
 export const parameterShapes = (shape: NetworkShape): Map<string, number[]> => {
   const { inputDimension: d, hidden: h } = shape;
@@ -120,31 +113,6 @@ export const parameterShapes = (shape: NetworkShape): Map<string, number[]> => {
   return shapes;
 };
 
-/** Which field each belief value belongs to, one-hot [values, fields]: fixed by the shape, not learned. */
-const beliefFields = 'belief.fields';
-/**
- * The belief heads are linear maps from sparse features, started at zero. Adam moves each weight
- * by about the learning rate per step, and a feature such as one country's name turns up in few
- * batches, so at the network's rate they barely move in 3,000 steps. Scaling their outputs by 10
- * makes them learn ten times faster than the rest (measured on countries, 20,000 dialogues: belief
- * mass on countries that fit every answer 0.79 → 0.90). The match weights that the prior and Q
- * read it with are scaled alike.
- */
-export const beliefGain = 10;
-
-export const isTargetParameter = (name: string): boolean => name.startsWith('target-');
-/** Parameters the optimiser does not update: the target heads (Polyak copies) and the belief layout. */
-export const isFixedParameter = (name: string): boolean => isTargetParameter(name) || name === beliefFields;
-
-const fieldLayout = (sizes: readonly number[]): Float32Array => {
-  const layout = new Float32Array(sizes.reduce((sum, size) => sum + size, 0) * sizes.length);
-  let row = 0;
-  sizes.forEach((size, field) => {
-    for (let i = 0; i < size; i += 1, row += 1) layout[row * sizes.length + field] = 1;
-  });
-  return layout;
-};
-
 export const initialParameters = (shape: NetworkShape, rng: Rng): Parameters => {
   const parameters: Parameters = new Map();
   const random = () => rng.next();
@@ -161,21 +129,10 @@ export const initialParameters = (shape: NetworkShape, rng: Rng): Parameters => 
   }
   // Targets start equal to the heads they follow.
   for (const [name, variable] of parameters) {
-    if (isTargetParameter(name)) variable.assign(get(parameters, name.replace('target-', '')));
+    if (isTargetParameter(name)) variable.assign(parameterNamed(parameters, name.replace('target-', '')));
   }
   return parameters;
 };
-
-const get = (parameters: Parameters, name: string): tf.Variable => {
-  const variable = parameters.get(name);
-  if (variable === undefined) throw new Error(`network parameter ${name} is missing`);
-  return variable;
-};
-
-const as2d = (parameters: Parameters, name: string) => get(parameters, name) as tf.Tensor as tf.Tensor2D;
-const as1d = (parameters: Parameters, name: string) => get(parameters, name) as tf.Tensor as tf.Tensor1D;
-/** Which field each belief value belongs to, [values, fields] (see beliefFields). */
-export const beliefLayout = (parameters: Parameters): tf.Tensor2D => as2d(parameters, beliefFields);
 
 type Encoder = 'state' | 'action';
 
@@ -225,60 +182,10 @@ export const encodeStates = (
   return { raw, hidden, logits, belief: beliefDistribution(parameters, logits), ...pairs };
 };
 
-/**
- * The belief head's logits over every value of every persona field, [B, values]: a linear model,
- * so every answer adds its own evidence for each value (as in naive Bayes: "Yes, Europe" raises
- * every European country, "No, not landlocked" lowers every landlocked one). It reads the answer
- * evidence of the state's exchanges (embed/evidence.ts) or, in networks trained before it, the
- * state's raw features plus the sum of its exchange rows'. A linear head over the shared hidden
- * layer measured worse: it had to squeeze 194 countries through 64 numbers, and its loss pulled
- * the encoder the prior and Q share.
- */
-const beliefLogits = (parameters: Parameters, raw: SparseRows, exchanges: ExchangeRows | undefined, evidence: SparseRows | undefined): tf.Tensor2D => {
-  if (parameters.has('belief.evidence')) {
-    if (evidence === undefined) throw new Error("this network's belief reads answer evidence: pass each state's evidence (see embed/evidence.ts)");
-    return tf.mul(sparseLinear(evidence, as2d(parameters, 'belief.evidence'), as1d(parameters, 'belief.b')), beliefGain) as tf.Tensor2D;
-  }
-  const bag = sparseLinear(raw, as2d(parameters, 'belief.bag'), as1d(parameters, 'belief.b'));
-  if (exchanges === undefined || !parameters.has('belief.exchange')) return tf.mul(bag, beliefGain) as tf.Tensor2D;
-  // Σ_rows (x_row·E) = (Σ_rows x_row)·E: one product per state rather than one per exchange.
-  const weights = as2d(parameters, 'belief.exchange');
-  return tf.mul(tf.add(bag, sparseLinear(exchanges.sums, weights, tf.zeros([weights.shape[1]]) as tf.Tensor1D)), beliefGain) as tf.Tensor2D;
-};
-
-/**
- * A softmax within each field: the state's belief about the hidden persona, [B, values]. Only the
- * belief losses train the belief (through its logits); what reads it, the prior and Q, gets no
- * gradient into it.
- */
-const beliefDistribution = (parameters: Parameters, logits: tf.Tensor2D): tf.Tensor2D =>
-  withoutGradient((x) => {
-    const layout = beliefLayout(parameters);
-    const exp = tf.exp(tf.sub(x, tf.max(x, 1, true))) as tf.Tensor2D;
-    const perField = linear(linear(exp, layout), tf.transpose(layout) as tf.Tensor2D);
-    return tf.div(exp, tf.add(perField, 1e-30)) as tf.Tensor2D;
-  })(logits);
-
-/**
- * With a belief head, an action also carries which personas it goes with, P(v|a) per field: a
- * linear head over its features, trained on the actions of successful dialogues (see belief.ts).
- * A guess that names France learns France; a question asked of everyone learns the marginal.
- */
+/** An action's encoding and, with a belief head, the personas it goes with and its answer models (see belief-heads.ts). */
 export const encodeActions = (parameters: Parameters, raw: SparseRows, known?: tf.Tensor2D): Encoded => {
   const hidden = encode(parameters, 'action', raw, known);
-  if (!parameters.has('belief.action')) return { raw, hidden };
-  const logits = tf.mul(sparseLinear(raw, as2d(parameters, 'belief.action'), as1d(parameters, 'belief.action-b')), beliefGain) as tf.Tensor2D;
-  const encoded: Encoded = { raw, hidden, logits, belief: beliefDistribution(parameters, logits) };
-  // Both answer models are scaled as the belief heads are, for the same reason: each item's weights meet few batches.
-  if (parameters.has('answer.w')) {
-    encoded.answerLogits = tf.mul(sparseLinear(raw, as2d(parameters, 'answer.w'), as1d(parameters, 'answer.b')), beliefGain) as tf.Tensor2D;
-    encoded.answers = withoutGradient((x) => tf.sigmoid(x))(encoded.answerLogits) as tf.Tensor2D;
-  }
-  if (parameters.has('chance.w')) {
-    encoded.chanceLogits = tf.mul(sparseLinear(raw, as2d(parameters, 'chance.w'), as1d(parameters, 'chance.b')), beliefGain) as tf.Tensor2D;
-    encoded.chances = withoutGradient((x) => tf.sigmoid(x))(encoded.chanceLogits) as tf.Tensor2D;
-  }
-  return encoded;
+  return parameters.has('belief.action') ? { raw, hidden, ...actionPersona(parameters, raw) } : { raw, hidden };
 };
 
 /**
@@ -314,40 +221,6 @@ export const qPaired = (parameters: Parameters, head: QHead, states: Encoded, ac
   if (actions.answers !== undefined && parameters.has(`${head}.information`)) terms.push(informationPaired(states.belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, head)));
   if (actions.chances !== undefined && parameters.has(`${head}.chance`)) terms.push(tf.sum(tf.mul(tf.mul(states.belief, actions.chances), fieldWeights(parameters, `${head}.chance`)), 1) as tf.Tensor1D);
   return terms.reduce((sum, term) => tf.add(sum, term)) as tf.Tensor1D;
-};
-
-/** A Q head's weight on each field's information, scaled as the match weights are. */
-const informationWeights = (parameters: Parameters, head: QHead): tf.Tensor1D => tf.mul(get(parameters, `${head}.information`), beliefGain) as tf.Tensor1D;
-
-/**
- * A head's weight per persona field, spread over that field's values ([values]) and scaled by the
- * belief gain: Q adds Σ_f w_f·m_f(s, a), where m_f = Σ_{v∈f} belief(v|s)·P(v|a) is the chance that
- * the persona is one the action goes with. For a guess of one item that is the belief in that
- * item, so one weight per field turns the belief into the guess's expected reward; the [features
- * × values] map per head that this replaces had to learn each item's name from the few batches
- * that guess it, and did not (countries: 51% of guesses fit the answers, against 92% for the
- * belief's own top item). The answer-chance weights (`chance`) are spread the same way: Q adds
- * Σ_f u_f·Σ_{v∈f} belief(v|s)·P(yes or no | a, v), the chance that the user can answer the action.
- */
-const fieldWeights = (parameters: Parameters, name: string): tf.Tensor1D =>
-  tf.reshape(linear(beliefLayout(parameters), tf.reshape(tf.mul(get(parameters, name), beliefGain), [-1, 1]) as tf.Tensor2D), [-1]) as tf.Tensor1D;
-
-/**
- * The prior's reading of the match for every state and action, [B, A]: Σ_f w_f·log(m_f + ε).
- * A log-linear prior that names each fitting item about equally often is π(name v|s) ∝ belief(v),
- * log belief(v) with weight 1; read linearly, a belief spread over 20 items (0.05 each) would need
- * a weight near 100 to matter.
- */
-const logMatch = (parameters: Parameters, states: Encoded, actions: Encoded): tf.Tensor2D => {
-  const layout = beliefLayout(parameters);
-  const weights = tf.mul(get(parameters, 'policy.match'), beliefGain) as tf.Tensor1D;
-  const fields = layout.shape[1];
-  const terms = Array.from({ length: fields }, (_, f) => {
-    const mask = fieldMask(layout, f);
-    const match = linear(tf.mul(states.belief as tf.Tensor2D, mask) as tf.Tensor2D, tf.transpose(actions.belief as tf.Tensor2D) as tf.Tensor2D);
-    return tf.mul(tf.log(tf.add(match, 1e-4)), tf.slice(weights, [f], [1]));
-  });
-  return tf.addN(terms) as tf.Tensor2D;
 };
 
 /** Frees every tensor an encoding holds, whichever heads made them. */
@@ -400,19 +273,19 @@ export const values = (parameters: Parameters, states: Encoded): tf.Tensor1D => 
   const layout = beliefLayout(parameters);
   const belief = states.belief;
   const sure = tf.stack(Array.from({ length: layout.shape[1] }, (_, f) => tf.max(tf.mul(belief, fieldMask(layout, f)), 1)), 1) as tf.Tensor2D;
-  return tf.add(v, tf.reshape(linear(sure, tf.reshape(tf.mul(get(parameters, 'v.match'), beliefGain), [-1, 1]) as tf.Tensor2D), [-1])) as tf.Tensor1D;
+  return tf.add(v, tf.reshape(linear(sure, tf.reshape(tf.mul(parameterNamed(parameters, 'v.match'), beliefGain), [-1, 1]) as tf.Tensor2D), [-1])) as tf.Tensor1D;
 };
 
 /** Behaviour-model logits: [B, A]. */
 export const policyLogits = (parameters: Parameters, states: Encoded, actions: Encoded): tf.Tensor2D => {
   const logits = tf.add(linear(linear(states.hidden, as2d(parameters, 'policy.w')), tf.transpose(actions.hidden)), wideAll(parameters, 'policy', states, actions)) as tf.Tensor2D;
   if (states.belief === undefined || actions.belief === undefined) return logits;
-  return tf.add(logits, logMatch(parameters, states, actions));
+  return tf.add(logits, logMatch(parameters, states.belief, actions.belief));
 };
 
 /** target ← (1 − ρ)·target + ρ·online, for every target head. */
 export const polyakUpdate = (parameters: Parameters, rate: number): void =>
   polyakAverage(
-    [...parameters].filter(([name]) => isTargetParameter(name)).map(([name, target]) => ({ target, online: get(parameters, name.replace('target-', '')) })),
+    [...parameters].filter(([name]) => isTargetParameter(name)).map(([name, target]) => ({ target, online: parameterNamed(parameters, name.replace('target-', '')) })),
     rate,
   );

@@ -10,7 +10,8 @@ import { createRng } from '../util/rng.ts';
 import { initBackend } from '../nn/backend.ts';
 import { encodeActions, encodeStates, qPaired } from './network.ts';
 import { sparseRows } from '../nn/sparse-layers.ts';
-import type { Parameters, QHead } from './network.ts';
+import type { QHead } from './network.ts';
+import type { Parameters } from './parameters.ts';
 import { defaultTrainOptions, EmptyTrainingSetError, train } from './train.ts';
 
 beforeAll(async () => {
