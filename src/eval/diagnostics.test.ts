@@ -46,7 +46,7 @@ describe('reviewGuesses on countries', () => {
       agent('Is it landlocked?'),
       user('No, not landlocked.'),
     ];
-    expect(reviewGuesses(catalog, turns)).toEqual({ guesses: 3, fitting: 1, repeated: 1 });
+    expect(reviewGuesses(catalog, turns)).toEqual({ guesses: 3, fitting: 1, repeated: 1, questions: 2, askedAgain: 0 });
     const d = diagnose([turns], (each) => reviewGuesses(catalog, each));
     expect(d.guesses).toBe(3);
     expect(d.guessFit).toBeCloseTo(1 / 3);
@@ -56,8 +56,30 @@ describe('reviewGuesses on countries', () => {
 
   it('tells a guess after "Yes, Asia" apart from one after "No, not Asia"', () => {
     const after = (answer: string): Turn[] => [user('Guess my country!'), agent('Is it in Asia?'), user(answer), agent('Is it Japan?')];
-    expect(reviewGuesses(catalog, after('Yes, Asia.'))).toEqual({ guesses: 1, fitting: 1, repeated: 0 });
-    expect(reviewGuesses(catalog, after('No, not Asia.'))).toEqual({ guesses: 1, fitting: 0, repeated: 0 });
+    expect(reviewGuesses(catalog, after('Yes, Asia.'))).toEqual({ guesses: 1, fitting: 1, repeated: 0, questions: 1, askedAgain: 0 });
+    expect(reviewGuesses(catalog, after('No, not Asia.'))).toEqual({ guesses: 1, fitting: 0, repeated: 0, questions: 1, askedAgain: 0 });
+  });
+
+  it('counts a question about an attribute the user said they do not know, however it is worded', () => {
+    const turns: Turn[] = [
+      user('Guess my country!'),
+      agent('Is it bigger than 100,000 square kilometres?'),
+      user("I'm not sure about that."),
+      agent('Is it in Europe?'), // another attribute
+      user('Yes, Europe.'),
+      agent('Is it a medium-sized country?'), // area again, in other words
+      user("I don't know, to be honest."),
+      agent('Is its area over 300,000 square kilometres?'), // and again
+      user("I'm not sure about that."),
+    ];
+    expect(reviewGuesses(catalog, turns)).toMatchObject({ questions: 4, askedAgain: 2 });
+    // Until the user says they do not know, asking about area twice is no waste.
+    const answered = turns.map((turn) => (turn.role === 'user' && /sure|know/.test(turn.text) ? user('No, not that.') : turn));
+    expect(reviewGuesses(catalog, answered)).toMatchObject({ questions: 4, askedAgain: 0 });
+    const d = diagnose([turns, answered], (each) => reviewGuesses(catalog, each));
+    expect(d.questions).toBe(8);
+    expect(d.askedAgain).toBeCloseTo(2 / 8);
+    expect(diagnosticsTable([{ name: 'ilql', diagnostics: d }])).toMatch(/questions about what the user does not know[\s\S]*\| 25\.0% +\|/);
   });
 });
 

@@ -1,13 +1,14 @@
 /**
  * How agents behave, beyond whether they succeed: the share of their turns that repeat something
  * they already said in the same conversation, how many distinct ways they open, and, on guessing
- * tasks, the share of guesses that fit every earlier answer and that repeat a rejected guess. An
+ * tasks, the share of guesses that fit every earlier answer and that repeat a rejected guess, and
+ * the share of questions about something the user already said they do not know. An
  * agent that follows one memorised branch opens the same way every time and guesses against the
  * answers; these numbers say so where success alone does not.
  *
  * @example
  * diagnose(result.episodes.map(({ episode }) => episode.turns), task.reviewGuesses)
- * // → { agentTurns: 4120, repeatedTurns: 0.02, openings: 500, distinctOpenings: 37, guesses: 900, guessFit: 0.91, repeatedGuesses: 0.01 }
+ * // → { agentTurns: 4120, repeatedTurns: 0.02, openings: 500, distinctOpenings: 37, guesses: 900, guessFit: 0.91, repeatedGuesses: 0.01, questions: 3100, askedAgain: 0.04 }
  */
 import type { Turn } from '../task/types.ts';
 import { markdownTable } from './markdown.ts';
@@ -26,9 +27,13 @@ export type Diagnostics = {
   guessFit?: number;
   /** Share of guesses naming an item the user had already rejected. */
   repeatedGuesses?: number;
+  /** Agent turns that ask a question (guessing tasks that count them). */
+  questions?: number;
+  /** Share of those questions about an attribute the user had already said they do not know. */
+  askedAgain?: number;
 };
 
-export type GuessReviewer = (turns: readonly Turn[]) => { guesses: number; fitting: number; repeated: number };
+export type GuessReviewer = (turns: readonly Turn[]) => { guesses: number; fitting: number; repeated: number; questions?: number; askedAgain?: number };
 
 const share = (part: number, whole: number): number => (whole === 0 ? 0 : part / whole);
 
@@ -40,6 +45,8 @@ export const diagnose = (conversations: readonly (readonly Turn[])[], reviewGues
   let guesses = 0;
   let fitting = 0;
   let repeatedGuesses = 0;
+  let questions: number | undefined;
+  let askedAgain = 0;
   for (const turns of conversations) {
     const said = new Set<string>();
     for (const turn of turns) {
@@ -58,9 +65,13 @@ export const diagnose = (conversations: readonly (readonly Turn[])[], reviewGues
     guesses += review.guesses;
     fitting += review.fitting;
     repeatedGuesses += review.repeated;
+    if (review.questions !== undefined) questions = (questions ?? 0) + review.questions;
+    askedAgain += review.askedAgain ?? 0;
   }
   const base = { agentTurns, repeatedTurns: share(repeated, agentTurns), openings: opened, distinctOpenings: openings.size };
-  return reviewGuesses === undefined ? base : { ...base, guesses, guessFit: share(fitting, guesses), repeatedGuesses: share(repeatedGuesses, guesses) };
+  if (reviewGuesses === undefined) return base;
+  const guessing = { ...base, guesses, guessFit: share(fitting, guesses), repeatedGuesses: share(repeatedGuesses, guesses) };
+  return questions === undefined ? guessing : { ...guessing, questions, askedAgain: share(askedAgain, questions) };
 };
 
 const percent = (value: number | undefined): string => (value === undefined ? '—' : `${(100 * value).toFixed(1)}%`);
@@ -72,13 +83,21 @@ export const diagnosticsCells = (rows: readonly Row[]): { header: string[]; cell
   const present = rows.filter((row) => row.diagnostics !== undefined);
   if (present.length === 0) return undefined;
   const guessing = present.some((row) => row.diagnostics?.guessFit !== undefined);
+  const asking = present.some((row) => row.diagnostics?.askedAgain !== undefined);
   return {
-    header: ['agent', 'repeated turns', 'distinct openings', ...(guessing ? ['guesses', 'guesses that fit every answer', 'repeated rejected guesses'] : [])],
+    header: [
+      'agent',
+      'repeated turns',
+      'distinct openings',
+      ...(guessing ? ['guesses', 'guesses that fit every answer', 'repeated rejected guesses'] : []),
+      ...(asking ? ['questions about what the user does not know'] : []),
+    ],
     cells: present.map(({ name, diagnostics: d }) => [
       agentLabel(name),
       percent(d?.repeatedTurns),
       `${d?.distinctOpenings ?? 0} of ${d?.openings ?? 0}`,
       ...(guessing ? [String(d?.guesses ?? 0), percent(d?.guessFit), percent(d?.repeatedGuesses)] : []),
+      ...(asking ? [percent(d?.askedAgain)] : []),
     ]),
   };
 };
@@ -90,4 +109,5 @@ export const diagnosticsTable = (rows: readonly Row[]): string => {
 
 export const DIAGNOSTICS_NOTE =
   'Repeated turns: agent turns that say word for word what the agent already said in that conversation. Distinct openings: different first agent turns across the episodes. ' +
-  'Guesses that fit: guesses of an item that every earlier answer allows and that was not already rejected.';
+  'Guesses that fit: guesses of an item that every earlier answer allows and that was not already rejected. ' +
+  'Questions about what the user does not know: questions about an attribute the user had already answered "not sure" to, in the same conversation.';

@@ -107,6 +107,9 @@ export type TaskSimulator<P> = {
   naive: AgentFactory<P>;
   /** Knows the hidden persona: an upper bound for the task. */
   oracle: AgentFactory<P>;
-  /** Guessing tasks: how many of a conversation's guesses fit the answers given before them (see eval/diagnostics.ts). */
-  reviewGuesses?(turns: readonly Turn[]): { guesses: number; fitting: number; repeated: number };
+  /**
+   * Guessing tasks: how many of a conversation's guesses fit the answers given before them, and how
+   * many of its questions ask again about what the user said they do not know (see eval/diagnostics.ts).
+   */
+  reviewGuesses?(turns: readonly Turn[]): { guesses: number; fitting: number; repeated: number; questions?: number; askedAgain?: number };
 };
