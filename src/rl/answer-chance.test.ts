@@ -14,7 +14,7 @@ import { createRng } from '../util/rng.ts';
 import { noAnswer } from './answers.ts';
 import { prepareTransitions } from './batch.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { encodeActions, initialParameters, qPaired, qValues } from './network.ts';
+import { encodeActions, initialParameters, policyLogits, qPaired, qValues } from './network.ts';
 import { beliefGain } from './parameters.ts';
 import type { Parameters } from './parameters.ts';
 import { defaultTrainOptions, train } from './train.ts';
@@ -104,9 +104,22 @@ describe('the answer-chance model', () => {
     for (const variable of loaded.parameters.values()) variable.dispose();
   });
 
-  it('is left out of behaviour models, which have no Q to read it', async () => {
+  it('is read by the prior of every learner, behaviour models too: gain·w·log Σ belief(v|s)·P(answer | a, v)', async () => {
     const bc = await train(data().slice(0, 20), embedder, { ...defaultTrainOptions, algorithm: 'fbc', steps: 3, batchSize: 8, hidden: 8, inputDropout: 0, beliefWeight: 1, answerChance: true, seed: 3 });
-    expect(bc.parameters.has('chance.w')).toBe(false);
+    expect(bc.parameters.has('chance.w') && bc.parameters.has('policy.chance')).toBe(true);
     for (const variable of bc.parameters.values()) variable.dispose();
+    const parameters = initialParameters({ inputDimension: 64, hidden: 8, exchanges: true, belief: [2, 2], evidence: true, answerChance: true }, createRng(6));
+    const turns = conversation('colour', false).slice(0, 3);
+    const actions = sparseRows(['Is it red?', 'Is it big?'].map((text) => embedder.embedAction(text)), 64);
+    const prior = () => tf.tidy(() => Array.from(policyLogits(parameters, encodeConversation(parameters, embedder, turns), encodeActions(parameters, actions)).dataSync()));
+    const before = prior();
+    parameters.get('belief.b')?.assign(tf.tensor1d([0, 0, 0.4, -0.2]));
+    parameters.get('chance.b')?.assign(tf.tensor1d([0.3, -0.1, -0.5, 0.2]));
+    parameters.get('policy.chance')?.assign(tf.tensor1d([0, 0.2]));
+    const belief = tf.tidy(() => Array.from(encodeConversation(parameters, embedder, turns).belief?.dataSync() ?? []));
+    const chances = chancesOf(parameters, 'Is it red?');
+    const unsureChance = (belief[2] ?? NaN) * (chances[2] ?? NaN) + (belief[3] ?? NaN) * (chances[3] ?? NaN);
+    expect(prior()[0]).toBeCloseTo((before[0] ?? NaN) + beliefGain * 0.2 * Math.log(unsureChance + 1e-4), 4);
+    for (const variable of parameters.values()) variable.dispose();
   });
 });

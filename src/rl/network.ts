@@ -51,7 +51,7 @@ export type NetworkShape = {
   evidence?: boolean | undefined;
   /** With a belief head, an answer model P(yes | a, v), and Q reads what each candidate's answer would tell (see answers.ts). */
   informationGain?: boolean | undefined;
-  /** With a belief head, a model of whether the user answers at all, P(yes or no | a, v), and Q reads each candidate's chance of an answer (see answers.ts). */
+  /** With a belief head, a model of whether the user answers at all, P(yes or no | a, v), and the prior and Q read each candidate's chance of an answer (see answers.ts). */
   answerChance?: boolean | undefined;
 };
 export type QHead = 'q1' | 'q2' | 'target-q1' | 'target-q2';
@@ -104,7 +104,7 @@ export const parameterShapes = (shape: NetworkShape): Map<string, number[]> => {
     }
     if (shape.answerChance === true) {
       shapes.set('chance.w', [d, values]).set('chance.b', [values]);
-      for (const head of ['q1', 'q2', 'target-q1', 'target-q2']) shapes.set(`${head}.chance`, [shape.belief?.length ?? 0]);
+      for (const head of ['q1', 'q2', 'target-q1', 'target-q2', 'policy']) shapes.set(`${head}.chance`, [shape.belief?.length ?? 0]);
     }
   }
   shapes.set('v.w1', [h, h]).set('v.b1', [h]).set('v.w', [h, 1]).set('v.c', [1]);
@@ -280,7 +280,9 @@ export const values = (parameters: Parameters, states: Encoded): tf.Tensor1D => 
 export const policyLogits = (parameters: Parameters, states: Encoded, actions: Encoded): tf.Tensor2D => {
   const logits = tf.add(linear(linear(states.hidden, as2d(parameters, 'policy.w')), tf.transpose(actions.hidden)), wideAll(parameters, 'policy', states, actions)) as tf.Tensor2D;
   if (states.belief === undefined || actions.belief === undefined) return logits;
-  return tf.add(logits, logMatch(parameters, states.belief, actions.belief));
+  const matched = tf.add(logits, logMatch(parameters, states.belief, actions.belief)) as tf.Tensor2D;
+  if (actions.chances === undefined || !parameters.has('policy.chance')) return matched;
+  return tf.add(matched, logMatch(parameters, states.belief, actions.chances, 'policy.chance'));
 };
 
 /** target ← (1 − ρ)·target + ρ·online, for every target head. */

@@ -100,10 +100,10 @@ export type TrainOptions = {
    */
   informationGain: boolean;
   /**
-   * With a belief, value learners also learn whether the user answers each utterance with a yes or
-   * a no at all, P(answer | utterance, persona value), and Q reads each candidate's chance of an
-   * answer under the state's belief (see answers.ts): a question about what the user said they
-   * do not know gets "I'm not sure" again, and wastes a turn.
+   * With a belief, every learner also learns whether the user answers each utterance with a yes or
+   * a no at all, P(answer | utterance, persona value), and the prior (and Q) read each candidate's
+   * chance of an answer under the state's belief (see answers.ts): a question about what the user
+   * said they do not know gets "I'm not sure" again, and wastes a turn.
    */
   answerChance: boolean;
   /** λ of ILQL's Q target (1 − λ)·(r + γV(s′)) + λ·G_t, mixing in each transition's Monte-Carlo return; 0 is ILQL's own. */
@@ -291,7 +291,7 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
     evidence: data.evidenceWidth !== undefined,
     // Only Q reads the answer model, so behaviour models go without it.
     informationGain: options.informationGain && !policyOnly,
-    answerChance: options.answerChance && !policyOnly,
+    answerChance: options.answerChance,
   };
   const parameters = initialParameters(shape, rng.fork('init'));
   const trainable = [...parameters].filter(([name]) => !isFixedParameter(name)).map(([, variable]) => variable);
