@@ -5,6 +5,10 @@
  * log π_β(a|s) + β(Q(s,a) − V(s)), with the pessimistic min of the target Q heads; BC and
  * filtered BC pick by log π_β alone.
  *
+ * With an answer-chance model (see rl/answers.ts) an agent also skips a candidate the state's belief
+ * says the user will not answer (a question about what they said they do not know), as it skips
+ * what it already said: such candidates rank after all the others.
+ *
  * π_β(a|s) ∝ exp(e_s·W·e_a) is bilinear over embeddings, so any text can be scored, not only the
  * library's: a proposal is embedded and encoded like a library utterance. Its prior is normalised
  * over the step's candidates, as the library's top k is. An encoder with a model (`embeddings`)
@@ -15,10 +19,12 @@
  * const step = await agent.act(turns); // step.candidates holds each proposal's Q, V, advantage and prior
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { linear } from '../nn/linear.ts';
 import type { Embedder } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
 import { disposeEncoded, encodeActions, encodeStates, policyLogits, qValues, selectActions, values } from '../rl/network.ts';
 import type { Encoded } from '../rl/network.ts';
+import { beliefLayout } from '../rl/parameters.ts';
 import type { Parameters } from '../rl/parameters.ts';
 import { evidenceSums, exchangeRows } from '../rl/exchange-rows.ts';
 import { sparseRows } from '../nn/sparse-layers.ts';
@@ -49,6 +55,11 @@ export type ValueAgentOptions = {
    */
   avoidRepeats?: boolean;
   /**
+   * Rank candidates the network's answer-chance model gives less than an even chance of a yes or a
+   * no after every other (default true; no effect on a network without that model).
+   */
+  avoidUnanswerable?: boolean;
+  /**
    * For diagnostics: replaces the state's belief (all fields, in head order) before the prior and
    * Q read it. bench/belief-headroom.ts measures what a belief that reads the answers exactly would add.
    */
@@ -67,7 +78,19 @@ const distinct = (texts: readonly string[]): string[] => [...new Set(texts.map((
 /** What the agent has said so far in this conversation, trimmed. */
 export const saidBefore = (turns: readonly Turn[]): Set<string> => new Set(turns.filter((turn) => turn.role === 'agent').map((turn) => turn.text.trim()));
 
-type Scored = { prior: number[]; q?: number[]; v?: number };
+type Scored = { prior: number[]; q?: number[]; v?: number; answerChance?: number[] };
+
+/** Below this chance of a yes or a no, a candidate counts as one the user will not answer. */
+export const answerableChance = 0.5;
+
+/**
+ * Per candidate, the chance of a yes-or-no answer under the state's belief, Σ_{v∈f} b(v|s)·P(answer | a, v)
+ * for each persona field f, the lowest over fields: [A].
+ */
+const answerChances = (parameters: Parameters, state: Encoded, proposals: Encoded): tf.Tensor1D | undefined => {
+  if (state.belief === undefined || proposals.chances === undefined) return undefined;
+  return tf.min(linear(tf.mul(proposals.chances, state.belief) as tf.Tensor2D, beliefLayout(parameters)), 1) as tf.Tensor1D;
+};
 
 /** The per-exchange tables a network reads beyond its embedder's features, kept between calls. */
 export type ConversationIndices = { answered: AnsweredIndex | undefined; evidence: EvidenceIndex | undefined };
@@ -100,6 +123,7 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
   const k = Math.min(options.k, model.library.length);
   const advantage = options.policy === 'advantage';
   const avoidRepeats = options.avoidRepeats ?? true;
+  const avoidUnanswerable = (options.avoidUnanswerable ?? true) && model.parameters.has('chance.w');
   const libraryIndex = new Map(model.library.map((text, index) => [text.trim(), index]));
   const indices = conversationIndices(model.parameters, embedder);
 
@@ -125,21 +149,25 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
   /** Prior over the candidates (logits renormalised over them), and Q and V for ILQL. */
   const score = (state: Encoded, proposals: Encoded, logits: tf.Tensor): Scored => {
     const prior = Array.from(tf.logSoftmax(tf.reshape(logits, [-1])).dataSync());
-    if (!advantage) return { prior };
+    const chances = avoidUnanswerable ? answerChances(model.parameters, state, proposals) : undefined;
+    const answerable = chances === undefined ? {} : { answerChance: Array.from(chances.dataSync()) };
+    if (!advantage) return { prior, ...answerable };
     const q = tf.minimum(qValues(model.parameters, 'target-q1', state, proposals), qValues(model.parameters, 'target-q2', state, proposals));
-    return { prior, q: Array.from(q.dataSync()), v: values(model.parameters, state).dataSync()[0] ?? 0 };
+    return { prior, q: Array.from(q.dataSync()), v: values(model.parameters, state).dataSync()[0] ?? 0, ...answerable };
   };
 
   const rank = (texts: readonly string[], scored: Scored, source: AgentStepCandidate['source']): AgentStep => {
     const candidates: AgentStepCandidate[] = texts.map((text, i) => {
       const prior = scored.prior[i] ?? 0;
-      if (scored.q === undefined || scored.v === undefined) return { text, score: prior, prior, source };
+      const chance = scored.answerChance === undefined ? {} : { answerChance: scored.answerChance[i] ?? 1 };
+      if (scored.q === undefined || scored.v === undefined) return { text, score: prior, prior, ...chance, source };
       const q = scored.q[i] ?? 0;
       const gain = q - scored.v;
-      return { text, score: prior + options.beta * gain, q, v: scored.v, advantage: gain, prior, source };
+      return { text, score: prior + options.beta * gain, q, v: scored.v, advantage: gain, prior, ...chance, source };
     });
+    const unanswered = (candidate: AgentStepCandidate): number => Number((candidate.answerChance ?? 1) < answerableChance);
     // Stable sort: among equal scores the more likely candidate (earlier in top-k order) wins.
-    candidates.sort((a, b) => b.score - a.score);
+    candidates.sort((a, b) => unanswered(a) - unanswered(b) || b.score - a.score);
     return { text: candidates[0]?.text ?? '', candidates };
   };
 
@@ -148,14 +176,16 @@ export const createValueAgent = (model: ActingModel, embedder: Embedder, options
       const state = encodeState(turns);
       const { mask, open } = barred(turns);
       const logits = mask === undefined ? policyLogits(model.parameters, state, library) : tf.add(policyLogits(model.parameters, state, library), mask);
-      if (!advantage && options.reportCandidates !== true) return { best: tf.argMax(logits, 1).dataSync()[0] ?? 0, indices: undefined, scored: undefined };
+      if (!advantage && options.reportCandidates !== true && !avoidUnanswerable) return { best: tf.argMax(logits, 1).dataSync()[0] ?? 0, indices: undefined, scored: undefined };
       const top = tf.topk(logits, open);
       const indices = Array.from(top.indices.dataSync());
       const proposals = selectActions(library, indices);
       return { best: undefined, indices, scored: score(state, proposals, top.values) };
     });
     if (result.indices === undefined || result.scored === undefined) return { text: model.library[result.best ?? 0] ?? '' };
-    return rank(result.indices.map((index) => model.library[index] ?? ''), result.scored, 'library');
+    const step = rank(result.indices.map((index) => model.library[index] ?? ''), result.scored, 'library');
+    // A behaviour model reports its top k only when asked; the ranking above was for the answer chance.
+    return advantage || options.reportCandidates === true ? step : { text: step.text };
   };
 
   /** Fetches what an encoder with a model lacks (the conversation, the candidates) before scoring synchronously. */

@@ -4,18 +4,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeConversation } from '../agent/value-agent.ts';
+import { createValueAgent, encodeConversation } from '../agent/value-agent.ts';
 import type { Dialogue } from '../data/dialogue.ts';
 import { createDialogueEmbedder } from '../embed/dialogue.ts';
 import { initBackend } from '../nn/backend.ts';
 import { sparseRows } from '../nn/sparse-layers.ts';
 import type { Turn } from '../task/types.ts';
-import { createRng } from '../util/rng.ts';
+import { createRng, hashString } from '../util/rng.ts';
 import { noAnswer } from './answers.ts';
 import { prepareTransitions } from './batch.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { encodeActions, initialParameters, policyLogits, qPaired, qValues } from './network.ts';
-import { beliefGain } from './parameters.ts';
+import { encodeActions, initialParameters } from './network.ts';
 import type { Parameters } from './parameters.ts';
 import { defaultTrainOptions, train } from './train.ts';
 import type { TrainedModel } from './train.ts';
@@ -76,24 +75,12 @@ describe('the answer-chance model', () => {
     expect(big[at('colour')]).toBeGreaterThan(0.8);
   });
 
-  it('adds gain·u·Σ belief(v|s)·P(answer | a, v) to Q, the same for a pair as for the grid', () => {
-    const parameters = initialParameters({ inputDimension: 64, hidden: 8, exchanges: true, belief: [2, 2], evidence: true, answerChance: true }, createRng(5));
-    const turns = conversation('colour', true).slice(0, 3);
-    const texts = ['Is it red?', 'Is it big?'];
-    const actions = sparseRows(texts.map((text) => embedder.embedAction(text)), 64);
-    const grid = () => tf.tidy(() => Array.from(qValues(parameters, 'q1', encodeConversation(parameters, embedder, turns), encodeActions(parameters, actions)).dataSync()));
-    const before = grid();
-    parameters.get('belief.b')?.assign(tf.tensor1d([0, 0, 0.3, -0.1]));
-    parameters.get('chance.b')?.assign(tf.tensor1d([0.1, -0.2, 0.05, -0.3]));
-    parameters.get('q1.chance')?.assign(tf.tensor1d([0.5, -1]));
-    const belief = tf.tidy(() => Array.from(encodeConversation(parameters, embedder, turns).belief?.dataSync() ?? []));
-    const chances = chancesOf(parameters, 'Is it red?');
-    const expected = 0.5 * ((belief[0] ?? NaN) * (chances[0] ?? NaN) + (belief[1] ?? NaN) * (chances[1] ?? NaN)) - ((belief[2] ?? NaN) * (chances[2] ?? NaN) + (belief[3] ?? NaN) * (chances[3] ?? NaN));
-    const after = grid();
-    expect(after[0]).toBeCloseTo((before[0] ?? NaN) + beliefGain * expected, 4);
-    const paired = tf.tidy(() => Array.from(qPaired(parameters, 'q1', encodeConversation(parameters, embedder, turns), encodeActions(parameters, sparseRows([embedder.embedAction('Is it red?')], 64))).dataSync()));
-    expect(paired[0]).toBeCloseTo(after[0] ?? NaN, 4);
-    for (const variable of parameters.values()) variable.dispose();
+  it('leaves every other weight as it trains without it: nothing in training reads it', async () => {
+    const options = { ...defaultTrainOptions, algorithm: 'ilql' as const, steps: 20, batchSize: 16, hidden: 8, inputDropout: 0, beliefWeight: 1, seed: 4 };
+    const [plain, withChance] = [await train(data(), embedder, options), await train(data(), embedder, { ...options, answerChance: true })];
+    expect([...withChance.parameters.keys()].filter((name) => !plain.parameters.has(name))).toEqual(['chance.w', 'chance.b']);
+    for (const [name, variable] of plain.parameters) expect(Array.from(withChance.parameters.get(name)?.dataSync() ?? []), name).toEqual(Array.from(variable.dataSync()));
+    for (const variable of [...plain.parameters.values(), ...withChance.parameters.values()]) variable.dispose();
   });
 
   it('is recorded in the checkpoint and reads the same after loading', async () => {
@@ -104,22 +91,43 @@ describe('the answer-chance model', () => {
     for (const variable of loaded.parameters.values()) variable.dispose();
   });
 
-  it('is read by the prior of every learner, behaviour models too: gain·w·log Σ belief(v|s)·P(answer | a, v)', async () => {
+  it('is learned by behaviour models too', async () => {
     const bc = await train(data().slice(0, 20), embedder, { ...defaultTrainOptions, algorithm: 'fbc', steps: 3, batchSize: 8, hidden: 8, inputDropout: 0, beliefWeight: 1, answerChance: true, seed: 3 });
-    expect(bc.parameters.has('chance.w') && bc.parameters.has('policy.chance')).toBe(true);
+    expect(bc.parameters.has('chance.w')).toBe(true);
     for (const variable of bc.parameters.values()) variable.dispose();
-    const parameters = initialParameters({ inputDimension: 64, hidden: 8, exchanges: true, belief: [2, 2], evidence: true, answerChance: true }, createRng(6));
-    const turns = conversation('colour', false).slice(0, 3);
-    const actions = sparseRows(['Is it red?', 'Is it big?'].map((text) => embedder.embedAction(text)), 64);
-    const prior = () => tf.tidy(() => Array.from(policyLogits(parameters, encodeConversation(parameters, embedder, turns), encodeActions(parameters, actions)).dataSync()));
-    const before = prior();
-    parameters.get('belief.b')?.assign(tf.tensor1d([0, 0, 0.4, -0.2]));
-    parameters.get('chance.b')?.assign(tf.tensor1d([0.3, -0.1, -0.5, 0.2]));
-    parameters.get('policy.chance')?.assign(tf.tensor1d([0, 0.2]));
+  });
+});
+
+describe('acting with the answer chance', () => {
+  const library = ['Is it red?', 'Is it big?'];
+  /** A network whose belief sits on `unsure = colour`, where `word` gets no answer. */
+  const network = (word: string | undefined): Parameters => {
+    const parameters = initialParameters({ inputDimension: 64, hidden: 8, exchanges: true, belief: [2, 2], evidence: true, answerChance: true }, createRng(7));
+    parameters.get('belief.b')?.assign(tf.tensor1d([0, 0, 0.5, -0.5]));
+    parameters.get('chance.b')?.assign(tf.tensor1d([0.5, 0.5, 0.5, 0.5]));
+    if (word !== undefined) parameters.get('chance.w')?.assign(tf.tensor2d(Array.from({ length: 64 * 4 }, (_, i) => (i === 4 * (hashString(word) % 64) + 2 ? -5 : 0)), [64, 4]));
+    return parameters;
+  };
+  const turns = conversation('colour', true).slice(0, 1);
+  const act = async (parameters: Parameters, avoidUnanswerable: boolean) =>
+    createValueAgent({ parameters, library }, embedder, { name: 'fbc', policy: 'policy', k: 2, beta: 0, reportCandidates: true, avoidUnanswerable }).act(turns);
+
+  it('ranks a candidate the belief says goes unanswered after the others, and reports each one’s chance', async () => {
+    const plain = await act(network(undefined), false);
+    const first = plain.text;
+    expect(plain.candidates?.every((candidate) => candidate.answerChance === undefined)).toBe(true);
+    const parameters = network(first === 'Is it red?' ? 'red' : 'big');
+    const step = await act(parameters, true);
+    expect(step.text).toBe(library.find((text) => text !== first));
+    const chance = new Map(step.candidates?.map((candidate) => [candidate.text, candidate.answerChance ?? NaN]));
+    expect(chance.get(first)).toBeLessThan(0.5);
+    expect(chance.get(step.text)).toBeGreaterThan(0.5);
+    // The chance is the belief's: Σ_v b(v|s)·P(answer | a, v) over the unsure field, the lower field.
     const belief = tf.tidy(() => Array.from(encodeConversation(parameters, embedder, turns).belief?.dataSync() ?? []));
-    const chances = chancesOf(parameters, 'Is it red?');
-    const unsureChance = (belief[2] ?? NaN) * (chances[2] ?? NaN) + (belief[3] ?? NaN) * (chances[3] ?? NaN);
-    expect(prior()[0]).toBeCloseTo((before[0] ?? NaN) + beliefGain * 0.2 * Math.log(unsureChance + 1e-4), 4);
+    const chances = chancesOf(parameters, first);
+    expect(chance.get(first)).toBeCloseTo((belief[2] ?? NaN) * (chances[2] ?? NaN) + (belief[3] ?? NaN) * (chances[3] ?? NaN), 5);
+    // Without the rule the same network says what its prior prefers.
+    expect((await act(parameters, false)).text).toBe(first);
     for (const variable of parameters.values()) variable.dispose();
   });
 });

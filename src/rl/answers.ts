@@ -13,8 +13,10 @@
  * (the answer chance): a user who said "I'm not sure" about a country's area says it again to
  * every other question about area, however it is worded, and the turn is lost. Read through the
  * belief's field of what the user is unsure of, Σ_v b(v|s)·P(answer | a, v) is the chance that a
- * candidate gets an answer; Q weighs it per field (see network.ts). The loss is `answerLoss` on
- * the `replied` labels (see batch.ts).
+ * candidate gets an answer; agents rank the candidates below an even chance after the others
+ * (see agent/value-agent.ts). Nothing in training reads it: read by the prior or Q, its weights
+ * stayed near zero and the agents asked again as often. The loss is `answerLoss` on the `replied`
+ * labels (see batch.ts).
  *
  * @example
  * replyAnswer('No, not in Europe.') // → 0

@@ -94,8 +94,7 @@ export const informationWeights = (parameters: Parameters, head: string): tf.Ten
  * item, so one weight per field turns the belief into the guess's expected reward; the [features
  * × values] map per head that this replaces had to learn each item's name from the few batches
  * that guess it, and did not (countries: 51% of guesses fit the answers, against 92% for the
- * belief's own top item). The answer-chance weights (`chance`) are spread the same way: Q adds
- * Σ_f u_f·Σ_{v∈f} belief(v|s)·P(yes or no | a, v), the chance that the user can answer the action.
+ * belief's own top item).
  */
 export const fieldWeights = (parameters: Parameters, name: string): tf.Tensor1D =>
   tf.reshape(linear(beliefLayout(parameters), tf.reshape(tf.mul(parameterNamed(parameters, name), beliefGain), [-1, 1]) as tf.Tensor2D), [-1]) as tf.Tensor1D;
@@ -104,16 +103,15 @@ export const fieldWeights = (parameters: Parameters, name: string): tf.Tensor1D 
  * The prior's reading of the match for every state and action, [B, A]: Σ_f w_f·log(m_f + ε).
  * A log-linear prior that names each fitting item about equally often is π(name v|s) ∝ belief(v),
  * log belief(v) with weight 1; read linearly, a belief spread over 20 items (0.05 each) would need
- * a weight near 100 to matter. `perAction` is what each action goes with, P(v|a), or, for the
- * answer chance (weights `policy.chance`), P(yes or no | a, v): then m_f is the chance of an answer.
+ * a weight near 100 to matter.
  */
-export const logMatch = (parameters: Parameters, stateBelief: tf.Tensor2D, perAction: tf.Tensor2D, weightName = 'policy.match'): tf.Tensor2D => {
+export const logMatch = (parameters: Parameters, stateBelief: tf.Tensor2D, actionBelief: tf.Tensor2D): tf.Tensor2D => {
   const layout = beliefLayout(parameters);
-  const weights = tf.mul(parameterNamed(parameters, weightName), beliefGain) as tf.Tensor1D;
+  const weights = tf.mul(parameterNamed(parameters, 'policy.match'), beliefGain) as tf.Tensor1D;
   const fields = layout.shape[1];
   const terms = Array.from({ length: fields }, (_, f) => {
     const mask = fieldMask(layout, f);
-    const match = linear(tf.mul(stateBelief, mask) as tf.Tensor2D, tf.transpose(perAction) as tf.Tensor2D);
+    const match = linear(tf.mul(stateBelief, mask) as tf.Tensor2D, tf.transpose(actionBelief) as tf.Tensor2D);
     return tf.mul(tf.log(tf.add(match, 1e-4)), tf.slice(weights, [f], [1]));
   });
   return tf.addN(terms) as tf.Tensor2D;

@@ -51,7 +51,10 @@ export type NetworkShape = {
   evidence?: boolean | undefined;
   /** With a belief head, an answer model P(yes | a, v), and Q reads what each candidate's answer would tell (see answers.ts). */
   informationGain?: boolean | undefined;
-  /** With a belief head, a model of whether the user answers at all, P(yes or no | a, v), and the prior and Q read each candidate's chance of an answer (see answers.ts). */
+  /**
+   * With a belief head, a model of whether the user answers an action at all, P(yes or no | a, v).
+   * Nothing in training reads it; agents skip candidates it says will go unanswered (see answers.ts).
+   */
   answerChance?: boolean | undefined;
 };
 export type QHead = 'q1' | 'q2' | 'target-q1' | 'target-q2';
@@ -104,7 +107,6 @@ export const parameterShapes = (shape: NetworkShape): Map<string, number[]> => {
     }
     if (shape.answerChance === true) {
       shapes.set('chance.w', [d, values]).set('chance.b', [values]);
-      for (const head of ['q1', 'q2', 'target-q1', 'target-q2', 'policy']) shapes.set(`${head}.chance`, [shape.belief?.length ?? 0]);
     }
   }
   shapes.set('v.w1', [h, h]).set('v.b1', [h]).set('v.w', [h, 1]).set('v.c', [1]);
@@ -219,7 +221,6 @@ export const qPaired = (parameters: Parameters, head: QHead, states: Encoded, ac
   if (states.belief === undefined || actions.belief === undefined) return q;
   const terms = [q, tf.sum(tf.mul(tf.mul(states.belief, actions.belief), fieldWeights(parameters, `${head}.match`)), 1) as tf.Tensor1D];
   if (actions.answers !== undefined && parameters.has(`${head}.information`)) terms.push(informationPaired(states.belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, head)));
-  if (actions.chances !== undefined && parameters.has(`${head}.chance`)) terms.push(tf.sum(tf.mul(tf.mul(states.belief, actions.chances), fieldWeights(parameters, `${head}.chance`)), 1) as tf.Tensor1D);
   return terms.reduce((sum, term) => tf.add(sum, term)) as tf.Tensor1D;
 };
 
@@ -253,7 +254,6 @@ export const qValues = (parameters: Parameters, head: QHead, states: Encoded, ac
   const expected = (name: string, perAction: tf.Tensor2D) => linear(tf.mul(belief, fieldWeights(parameters, name)) as tf.Tensor2D, tf.transpose(perAction) as tf.Tensor2D);
   const terms = [q, expected(`${head}.match`, actions.belief)];
   if (actions.answers !== undefined && parameters.has(`${head}.information`)) terms.push(informationAll(belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, head)));
-  if (actions.chances !== undefined && parameters.has(`${head}.chance`)) terms.push(expected(`${head}.chance`, actions.chances));
   return terms.reduce((sum, term) => tf.add(sum, term)) as tf.Tensor2D;
 };
 
@@ -280,9 +280,7 @@ export const values = (parameters: Parameters, states: Encoded): tf.Tensor1D => 
 export const policyLogits = (parameters: Parameters, states: Encoded, actions: Encoded): tf.Tensor2D => {
   const logits = tf.add(linear(linear(states.hidden, as2d(parameters, 'policy.w')), tf.transpose(actions.hidden)), wideAll(parameters, 'policy', states, actions)) as tf.Tensor2D;
   if (states.belief === undefined || actions.belief === undefined) return logits;
-  const matched = tf.add(logits, logMatch(parameters, states.belief, actions.belief)) as tf.Tensor2D;
-  if (actions.chances === undefined || !parameters.has('policy.chance')) return matched;
-  return tf.add(matched, logMatch(parameters, states.belief, actions.chances, 'policy.chance'));
+  return tf.add(logits, logMatch(parameters, states.belief, actions.belief));
 };
 
 /** target ← (1 − ρ)·target + ρ·online, for every target head. */

@@ -101,9 +101,9 @@ export type TrainOptions = {
   informationGain: boolean;
   /**
    * With a belief, every learner also learns whether the user answers each utterance with a yes or
-   * a no at all, P(answer | utterance, persona value), and the prior (and Q) read each candidate's
-   * chance of an answer under the state's belief (see answers.ts): a question about what the user
-   * said they do not know gets "I'm not sure" again, and wastes a turn.
+   * a no at all, P(answer | utterance, persona value) (see answers.ts). Nothing in training reads
+   * it, so every other weight trains as without it; agents use it to skip a candidate the state's
+   * belief says will go unanswered (a question about what the user said they do not know).
    */
   answerChance: boolean;
   /** λ of ILQL's Q target (1 − λ)·(r + γV(s′)) + λ·G_t, mixing in each transition's Monte-Carlo return; 0 is ILQL's own. */
@@ -183,7 +183,6 @@ const takenActions = (batch: Batch, candidates: Encoded): Encoded => ({
   hidden: linear(batch.taken, candidates.hidden),
   ...(candidates.belief === undefined ? {} : { belief: linear(batch.taken, candidates.belief) }),
   ...(candidates.answers === undefined ? {} : { answers: linear(batch.taken, candidates.answers) }),
-  ...(candidates.chances === undefined ? {} : { chances: linear(batch.taken, candidates.chances) }),
 });
 
 /**

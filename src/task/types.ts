@@ -59,6 +59,8 @@ export type AgentStepCandidate = {
   advantage?: number;
   /** log π_β(a|s), normalised over this step's candidates. */
   prior?: number;
+  /** With an answer-chance model, the chance that the user answers it yes or no at all (the lowest over persona fields). */
+  answerChance?: number;
   /** Where the reply came from: the training data's utterances, or an LLM's samples. */
   source?: 'library' | 'llm';
 };
