@@ -58,6 +58,20 @@ describe('agentTranscripts', () => {
     expect(html).toContain(`<tr><td>Try ${escapeHtml(HOSTILE)}</td><td>—</td><td>—</td><td>—</td><td>—</td><td>-2.000</td></tr>`);
     expect(html).toContain('2 candidates considered');
     expect(html).toContain('2 agent turns');
+    expect(html).not.toContain('answer chance');
+  });
+
+  it('adds each candidate’s answer chance as a last column when the agent acted by it', () => {
+    const step: AgentStep = {
+      text: 'Is it in Europe?',
+      candidates: [
+        { text: 'Is it in Europe?', score: -0.5, prior: -0.5, answerChance: 0.97 },
+        { text: 'Is it a small country?', score: -0.2, prior: -0.2, answerChance: 0.04 },
+      ],
+    };
+    const html = agentTranscripts(result('bc', [record(0, true, [step])]));
+    expect(html).toContain('<th>score</th><th>answer chance</th>');
+    expect(html).toContain('<tr><td>Is it a small country?</td><td>—</td><td>—</td><td>—</td><td>-0.200</td><td>-0.200</td><td>0.040</td></tr>');
   });
 
   it(`includes at most ${MAX_TRANSCRIPTS_PER_AGENT} episodes and says where the rest are`, () => {

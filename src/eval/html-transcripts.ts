@@ -25,9 +25,10 @@ const personaHtml = (persona: unknown): string => {
   return `<pre class="persona">${escapeHtml(JSON.stringify(persona, null, 2) ?? String(persona))}</pre>`;
 };
 
-// Bare cells (styled by position in CSS): an ILQL run holds thousands of these rows.
-const candidateRow = (candidate: AgentStepCandidate, chosen: boolean): string =>
-  `<tr${chosen ? ' class="chosen"' : ''}><td>${escapeHtml(candidate.text)}</td>${[candidate.q, candidate.v, candidate.advantage, candidate.prior, candidate.score]
+// Bare cells (styled by position in CSS): an ILQL run holds thousands of these rows. The answer
+// chance, when an agent acts by it, comes last so the other columns keep their places.
+const candidateRow = (candidate: AgentStepCandidate, chosen: boolean, withChance: boolean): string =>
+  `<tr${chosen ? ' class="chosen"' : ''}><td>${escapeHtml(candidate.text)}</td>${[candidate.q, candidate.v, candidate.advantage, candidate.prior, candidate.score, ...(withChance ? [candidate.answerChance] : [])]
     .map((value) => `<td>${formatNumber(value)}</td>`)
     .join('')}</tr>`;
 
@@ -36,11 +37,12 @@ const candidatesTable = (step: AgentStep): string => {
   if (candidates.length === 0) return '';
   // The agent said step.text; mark the first candidate with that text as the one chosen.
   const chosenAt = candidates.findIndex((candidate) => candidate.text === step.text);
-  const rows = candidates.map((candidate, at) => candidateRow(candidate, at === chosenAt));
+  const withChance = candidates.some((candidate) => candidate.answerChance !== undefined);
+  const rows = candidates.map((candidate, at) => candidateRow(candidate, at === chosenAt, withChance));
   return [
     '<table class="candidates">',
     `<caption>${candidates.length} candidate${candidates.length === 1 ? '' : 's'} considered; the one said is highlighted</caption>`,
-    '<thead><tr><th>candidate</th><th>Q</th><th>V</th><th>advantage</th><th>log prior</th><th>score</th></tr></thead>',
+    `<thead><tr><th>candidate</th><th>Q</th><th>V</th><th>advantage</th><th>log prior</th><th>score</th>${withChance ? '<th>answer chance</th>' : ''}</tr></thead>`,
     `<tbody>${rows.join('')}</tbody></table>`,
   ].join('');
 };
