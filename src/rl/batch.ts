@@ -96,6 +96,11 @@ export const prepareTransitions = (
   const nextExchanges = exchanges === undefined || stateExchanges === undefined ? undefined : ofNext(stateExchanges, exchanges);
   const stateEvidence = evidence === undefined ? undefined : transitions.map((transition) => evidence.ofState(transition.state));
   const nextEvidence = evidence === undefined || stateEvidence === undefined || !evidenceOfNext ? undefined : ofNext(stateEvidence, evidence.ofState);
+  /** The user's reply to each transition's utterance, if the user replied. */
+  const replies = transitions.map((transition) => {
+    const reply = kept[transition.dialogue]?.turns[transition.state.length + 1];
+    return reply?.role === 'user' ? reply.text : undefined;
+  });
   return {
     kept: kept.length,
     library,
@@ -121,18 +126,15 @@ export const prepareTransitions = (
     /** The hidden persona of each transition's dialogue, what the belief loss predicts. */
     personas: transitions.map((transition) => kept[transition.dialogue]?.persona),
     /** How the user answered each transition's utterance: 1 yes, 0 no, `noAnswer` otherwise (what the answer model learns). */
-    answers: Int8Array.from(transitions, (transition) => {
-      const reply = kept[transition.dialogue]?.turns[transition.state.length + 1];
-      return reply?.role === 'user' ? (replyAnswer(reply.text) ?? noAnswer) : noAnswer;
-    }),
+    answers: Int8Array.from(replies, (reply) => (reply === undefined ? noAnswer : (replyAnswer(reply) ?? noAnswer))),
     /**
      * Whether the user answered each transition's utterance with a yes or a no at all (1) or with
      * something else (0: "I'm not sure", "Please ask a yes-or-no question"); `noAnswer` where the
      * dialogue ended, since a closing line ("That's right!") says nothing of what users can answer.
      */
-    replied: Int8Array.from(transitions, (transition) => {
-      const reply = kept[transition.dialogue]?.turns[transition.state.length + 1];
-      return transition.done || reply?.role !== 'user' ? noAnswer : Number(replyAnswer(reply.text) !== undefined);
+    replied: Int8Array.from(transitions, (transition, at) => {
+      const reply = replies[at];
+      return transition.done || reply === undefined ? noAnswer : Number(replyAnswer(reply) !== undefined);
     }),
   };
 };

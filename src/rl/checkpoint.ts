@@ -47,7 +47,7 @@ const checkpointConfigSchema = z.object({
     informationGain: z.boolean().optional(),
     /** The belief reads answer evidence (see embed/evidence.ts). */
     evidence: z.boolean().optional(),
-    /** Q reads each candidate's chance of a yes-or-no answer, from an answer-chance model (see answers.ts). */
+    /** The network has an answer-chance model, which agents act by (see answers.ts). */
     answerChance: z.boolean().optional(),
   }),
   training: z.record(z.string(), z.unknown()),

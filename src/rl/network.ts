@@ -219,9 +219,9 @@ export const qPaired = (parameters: Parameters, head: QHead, states: Encoded, ac
   ]) as tf.Tensor2D;
   const q = tf.add(readout(parameters, head, hidden), widePaired(parameters, head, states, actions)) as tf.Tensor1D;
   if (states.belief === undefined || actions.belief === undefined) return q;
-  const terms = [q, tf.sum(tf.mul(tf.mul(states.belief, actions.belief), fieldWeights(parameters, `${head}.match`)), 1) as tf.Tensor1D];
-  if (actions.answers !== undefined && parameters.has(`${head}.information`)) terms.push(informationPaired(states.belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, head)));
-  return terms.reduce((sum, term) => tf.add(sum, term)) as tf.Tensor1D;
+  const matched = tf.add(q, tf.sum(tf.mul(tf.mul(states.belief, actions.belief), fieldWeights(parameters, `${head}.match`)), 1)) as tf.Tensor1D;
+  if (actions.answers === undefined || !parameters.has(`${head}.information`)) return matched;
+  return tf.add(matched, informationPaired(states.belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, head))) as tf.Tensor1D;
 };
 
 /** Frees every tensor an encoding holds, whichever heads made them. */
@@ -250,11 +250,9 @@ export const qValues = (parameters: Parameters, head: QHead, states: Encoded, ac
   const hidden = tf.reshape(tf.add(tf.add(fromState, fromAction), fromProduct), [b * a, h]) as tf.Tensor2D;
   const q = tf.add(tf.reshape(readout(parameters, head, hidden), [b, a]), wideAll(parameters, head, states, actions)) as tf.Tensor2D;
   if (states.belief === undefined || actions.belief === undefined) return q;
-  const { belief } = states;
-  const expected = (name: string, perAction: tf.Tensor2D) => linear(tf.mul(belief, fieldWeights(parameters, name)) as tf.Tensor2D, tf.transpose(perAction) as tf.Tensor2D);
-  const terms = [q, expected(`${head}.match`, actions.belief)];
-  if (actions.answers !== undefined && parameters.has(`${head}.information`)) terms.push(informationAll(belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, head)));
-  return terms.reduce((sum, term) => tf.add(sum, term)) as tf.Tensor2D;
+  const matched = tf.add(q, linear(tf.mul(states.belief, fieldWeights(parameters, `${head}.match`)) as tf.Tensor2D, tf.transpose(actions.belief) as tf.Tensor2D)) as tf.Tensor2D;
+  if (actions.answers === undefined || !parameters.has(`${head}.information`)) return matched;
+  return tf.add(matched, informationAll(states.belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, head))) as tf.Tensor2D;
 };
 
 /** Whether V reads the belief, so that states given to it must carry one. */
