@@ -34,8 +34,8 @@ export const registerDemo = (program: Command): void => {
     .option('--return-mix <λ>', `ILQL's Q target mixes in each transition's return-to-go: (1 − λ)·(r + γV(s′)) + λ·G (default: ${defaultDemoOptions.train.returnMix})`, nonNegativeNumber('--return-mix'))
     .option('--answered', 'the prior and Q of every learner read how the user answered each word a candidate says again (default: on, except on instruction)')
     .option('--no-answered', 'leave the answered words out')
-    .option('--answer-chance', "with a belief (guessing tasks), every learner's prior (and ILQL's and MC's Q) also read each candidate's chance of a yes-or-no answer (see docs/method.md)")
-    .option('--no-answer-chance', 'leave the answer chance out')
+    .option('--answer-chance', 'with a belief: every learner also learns which questions each user can answer with a yes or a no, and agents rank a candidate likely to go unanswered after the others (default: on for guessing tasks; see docs/method.md)')
+    .option('--no-answer-chance', 'leave the answer chance out: agents may ask again what the user said they do not know')
     .option('--no-belief-evidence', "with a belief (guessing tasks): it reads the state's features rather than the answer evidence, as models trained before the evidence did")
     .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes: number; steps?: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: OfflineEmbedderKind; inputDropout?: number; prior?: 'all' | 'successes'; beliefWeight?: number; expectile?: number; returnMix?: number; answered?: boolean; beliefEvidence?: boolean; answerChance?: boolean }) => {
       const tasks = flags.task === 'all' ? builtInTaskNames() : [flags.task];

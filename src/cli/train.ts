@@ -176,7 +176,7 @@ export const registerTrain = (program: Command): void => {
     .option('--answered', `utterance level: the prior and Q read how the user answered each word a candidate says again${d.answered ? ' (the default)' : ''}`)
     .option('--no-answered', `utterance level: leave the answered words out${d.answered ? '' : ' (the default)'}`)
     .option('--no-belief-evidence', 'utterance level, with a belief: it reads the state\'s features rather than the answer evidence (each asked word with the reply that answers it), as models trained before the evidence did')
-    .option('--answer-chance', `utterance level, with a belief: the prior (and Q) also read each candidate's chance of a yes-or-no answer, from a model of which questions which users can answer${d.answerChance ? ' (the default)' : ''}`)
+    .option('--answer-chance', `utterance level, with a belief: also learn which questions each user can answer with a yes or a no; agents rank a candidate likely to go unanswered after the others${d.answerChance ? ' (the default)' : ''}`)
     .option('--no-answer-chance', `utterance level: leave the answer chance out${d.answerChance ? '' : ' (the default)'}`)
     .option('--prior <from>', 'utterance level, ilql and mc: what the prior that proposes candidates learns from, all (the behaviour policy) or successes (filtered BC)', choice('--prior', ['all', 'successes'] as const), d.prior)
     .option('--layers <n>', 'token level: transformer layers', positiveInteger('--layers'), t.model.layers)
