@@ -38,6 +38,8 @@ export type BuildContext = {
   /** Default: the checkpoint's acting.json, else 16 and 4; for a token checkpoint, the top-k and β of decoding. */
   k?: number | undefined;
   beta?: number | undefined;
+  /** False: a checkpoint's answer-chance model is not acted on (default true). */
+  avoidUnanswerable?: boolean | undefined;
   /** Of the LLM agents (default 0.7) and of proposals (default 1). */
   temperature?: number | undefined;
   /** BC / filtered BC also report their top k (for --show-candidates and the web page). */
@@ -95,6 +97,7 @@ const buildCheckpointAgent = async (choice: AgentSpec & { checkpoint: string }, 
     embedder,
     ...(propose === undefined ? {} : { propose }),
     ...(context.reportCandidates === undefined ? {} : { reportCandidates: context.reportCandidates }),
+    ...(context.avoidUnanswerable === undefined ? {} : { avoidUnanswerable: context.avoidUnanswerable }),
   });
   const source = proposer === undefined ? 'candidates from the data' : `${k} proposals from ${proposer.model.provider}:${proposer.model.model}`;
   return fixed({
@@ -143,4 +146,4 @@ export const buildAgent = async (choice: AgentSpec, context: BuildContext): Prom
 
 /** The factory of an agent for a built-in task offline (no LLM): its scripted agents, or a checkpoint. */
 export const createAgentFactory = async <P>(task: TaskSimulator<P>, spec: AgentSpec, acting: ActingOptions): Promise<AgentFactory<P>> =>
-  (await buildAgent(spec, { spec: task.spec, simulator: task as TaskSimulator<unknown>, k: acting.k, beta: acting.beta })).factory as AgentFactory<P>;
+  (await buildAgent(spec, { spec: task.spec, simulator: task as TaskSimulator<unknown>, k: acting.k, beta: acting.beta, avoidUnanswerable: acting.avoidUnanswerable })).factory as AgentFactory<P>;

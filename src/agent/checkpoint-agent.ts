@@ -58,6 +58,8 @@ export type CheckpointAgentOptions = {
   embedder?: Embedder;
   propose?: Proposer;
   reportCandidates?: boolean;
+  /** False: act without the checkpoint's answer-chance model (default true; see value-agent.ts). */
+  avoidUnanswerable?: boolean | undefined;
   /** Shown in errors; the checkpoint folder. */
   where?: string;
 };
@@ -74,6 +76,7 @@ export const createCheckpointAgent = (checkpoint: LoadedCheckpoint, options: Che
     beta,
     ...(options.propose === undefined ? {} : { propose: options.propose }),
     ...(options.reportCandidates === undefined ? {} : { reportCandidates: options.reportCandidates }),
+    ...(options.avoidUnanswerable === undefined ? {} : { avoidUnanswerable: options.avoidUnanswerable }),
   });
 };
 

@@ -11,7 +11,12 @@ import { ReverieError } from '../errors.ts';
 
 export type AgentSpec = { name: string; checkpoint?: string };
 /** k and β for checkpoint agents; what is left out comes from the checkpoint's acting.json, else the defaults. */
-export type ActingOptions = { k?: number | undefined; beta?: number | undefined };
+export type ActingOptions = {
+  k?: number | undefined;
+  beta?: number | undefined;
+  /** False: a checkpoint with an answer-chance model acts without it (see agent/value-agent.ts); default true. */
+  avoidUnanswerable?: boolean | undefined;
+};
 
 /** The agents a task's simulator plays, without an LLM. */
 export const scriptedAgentNames = ['behaviour', 'naive', 'oracle'] as const;

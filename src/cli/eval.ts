@@ -33,6 +33,7 @@ type EvalFlags = LlmFlags & EmbeddingsFlags & {
   split: PersonaSplit;
   k?: number;
   beta?: number;
+  answerChance: boolean;
   out: string;
   personas?: string;
   excludePersonas: string[];
@@ -53,6 +54,7 @@ export const registerEval = (program: Command): void => {
     .option('--split <name>', 'persona split of a built-in simulator: test or validation', split, 'test')
     .option('--k <n>', 'proposals an ILQL agent chooses among (default: as chosen for the checkpoint in its acting.json, else 16)', positiveInteger('--k'))
     .option('--beta <x>', 'ILQL β, the weight of the advantage against the behaviour prior (default: as chosen for the checkpoint, else 4)', nonNegativeNumber('--beta'))
+    .option('--no-answer-chance', 'checkpoints trained with the answer chance act without it: they may ask again what the user said they do not know (to measure what it does)')
     .option('--out <dir>', 'folder for report.md, report.html, results.json and transcripts', 'runs/eval');
   addActingEncoderOptions(command);
   addLlmOptions(command, 'evaluate with an LLM as user simulator and judge', 'temperature of the simulated user and LLM agents (default 1; the judge uses 0)')
@@ -90,6 +92,7 @@ export const registerEval = (program: Command): void => {
         split: flags.split,
         ...(flags.k === undefined ? {} : { k: flags.k }),
         ...(flags.beta === undefined ? {} : { beta: flags.beta }),
+        ...(flags.answerChance ? {} : { avoidUnanswerable: false }),
         ...(settings === undefined || agentClient === undefined
           ? {}
           : { llm: { client: agentClient, temperature: settings.temperature, ...(userClient === undefined ? {} : { userClient }), ...(judgeClient === undefined ? {} : { judgeClient }) } }),

@@ -43,6 +43,8 @@ export type EvaluationRequest = {
   split?: PersonaSplit;
   k?: number;
   beta?: number;
+  /** False: checkpoints with an answer-chance model act without it, to measure what it does (default true). */
+  avoidUnanswerable?: boolean;
   /**
    * An LLM plays the users and judges them; without it, the task's own simulator does. The
    * simulated user (and persona sampling) and the judge (and persona check) may have clients of
@@ -79,10 +81,15 @@ export const evaluationText = (results: readonly AgentResult<unknown>[], out: st
 };
 
 /** How ILQL agents act in this run, for the report's notes. */
-const actingNote = (request: { k?: number | undefined; beta?: number | undefined }): string =>
-  request.k === undefined && request.beta === undefined
+const actingNote = (request: Pick<EvaluationRequest, 'k' | 'beta' | 'avoidUnanswerable'>): string =>
+  (request.k === undefined && request.beta === undefined
     ? `ILQL agents use the k and β chosen for their checkpoint (acting.json), else k = ${defaultActing.k}, β = ${defaultActing.beta}.`
-    : `ILQL agents use k = ${request.k ?? 'as chosen for the checkpoint'}, β = ${request.beta ?? 'as chosen for the checkpoint'}.`;
+    : `ILQL agents use k = ${request.k ?? 'as chosen for the checkpoint'}, β = ${request.beta ?? 'as chosen for the checkpoint'}.`) +
+  (request.avoidUnanswerable === false ? ' Checkpoints act without their answer chance.' : '');
+
+/** Only a run that turns the answer chance off records it, so journals of earlier runs still resume. */
+const unanswerableSetting = (request: Pick<EvaluationRequest, 'avoidUnanswerable'>): { avoidUnanswerable?: false } =>
+  request.avoidUnanswerable === false ? { avoidUnanswerable: false } : {};
 
 /** A built-in task's own simulator and judge, offline. */
 const evaluateOffline = async (request: EvaluationRequest): Promise<EvaluationRun> => {
@@ -103,9 +110,9 @@ const evaluateOffline = async (request: EvaluationRequest): Promise<EvaluationRu
   const results: AgentResult<unknown>[] = [];
   for (const text of request.agents) {
     const spec = parseAgentSpec(text);
-    const built = await buildAgent(spec, { spec: task.spec, simulator: task, k: request.k, beta: request.beta, embeddings: request.embeddings });
+    const built = await buildAgent(spec, { spec: task.spec, simulator: task, k: request.k, beta: request.beta, avoidUnanswerable: request.avoidUnanswerable, embeddings: request.embeddings });
     try {
-      const settings = { mode: 'simulator', task: task.spec.name, version: task.spec.version, seed, split, agent: text, k: request.k, beta: request.beta };
+      const settings = { mode: 'simulator', task: task.spec.name, version: task.spec.version, seed, split, agent: text, k: request.k, beta: request.beta, ...unanswerableSetting(request) };
       const store = journal.storeFor<unknown>(spec.name, settings);
       results.push(...(await evaluateAgents(task, [{ name: spec.name, factory: built.factory, store }], { episodes, seed, split, trials })));
     } finally {
@@ -117,10 +124,10 @@ const evaluateOffline = async (request: EvaluationRequest): Promise<EvaluationRu
   await writeReport(request.out, {
     task: task.spec.name,
     results,
-    settings: { episodes, trials, seed, split, k: request.k, beta: request.beta, agents: request.agents },
+    settings: { episodes, trials, seed, split, k: request.k, beta: request.beta, ...unanswerableSetting(request), agents: request.agents },
     notes: [
       trials === 1
-        ? `${episodes} episodes per agent on ${split} personas (seed ${seed}); ILQL agents use k = ${request.k}, β = ${request.beta}.`
+        ? `${episodes} episodes per agent on ${split} personas (seed ${seed}); ${actingNote(request)}`
         : `${episodes} ${split} personas per agent (seed ${seed}), each met ${trials} times with different episode seeds; ${actingNote(request)}`,
     ],
   });
@@ -155,7 +162,7 @@ const evaluateByLlm = async (request: EvaluationRequest, llm: NonNullable<Evalua
     excludePersonas,
     temperature: llm.temperature,
     parallel: request.parallel ?? 8,
-    acting: { k: request.k, beta: request.beta },
+    acting: { k: request.k, beta: request.beta, avoidUnanswerable: request.avoidUnanswerable },
     ...(request.embeddings === undefined ? {} : { embeddings: request.embeddings }),
     ...(request.progress === undefined ? {} : { progress: request.progress }),
   });

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCheckpointAgent } from '../agent/checkpoint-agent.ts';
 import { createValueAgent, encodeConversation } from '../agent/value-agent.ts';
 import type { Dialogue } from '../data/dialogue.ts';
 import { createDialogueEmbedder } from '../embed/dialogue.ts';
@@ -88,6 +89,14 @@ describe('the answer-chance model', () => {
     const loaded = await loadCheckpoint(join(dir, 'chance'), { task: 'toy' });
     expect(loaded.config.network.answerChance).toBe(true);
     expect(chancesOf(loaded.parameters, 'Is it red?')).toEqual(chancesOf(model.parameters, 'Is it red?'));
+    // A checkpoint agent acts by it unless told not to (`reverie eval --no-answer-chance`).
+    const candidates = async (acting: { avoidUnanswerable?: boolean }) =>
+      (await createCheckpointAgent(loaded, { name: 'ilql', k: 4, beta: 4, reportCandidates: true, embedder, ...acting }).act(conversation('colour', true).slice(0, 3))).candidates ?? [];
+    const byDefault = await candidates({});
+    expect(byDefault.length).toBeGreaterThan(1);
+    expect(byDefault.every((candidate) => typeof candidate.answerChance === 'number')).toBe(true);
+    expect(byDefault.find((candidate) => candidate.text === 'Is it big?')?.answerChance).toBeGreaterThan(0.5);
+    expect((await candidates({ avoidUnanswerable: false })).every((candidate) => candidate.answerChance === undefined)).toBe(true);
     for (const variable of loaded.parameters.values()) variable.dispose();
   });
 

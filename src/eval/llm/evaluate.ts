@@ -90,7 +90,7 @@ export const evaluateWithLlm = async (client: LlmClient, options: LlmEvaluationO
   });
   const journal = await openJournal(options.dir);
   // Checkpoint agents choose among the data's utterances here: the evaluation measures the trained policy, not the proposer.
-  const context = { spec: options.spec, llm: client, proposals: 'data' as const, temperature: options.temperature, k: options.acting.k, beta: options.acting.beta, embeddings: options.embeddings };
+  const context = { spec: options.spec, llm: client, proposals: 'data' as const, temperature: options.temperature, k: options.acting.k, beta: options.acting.beta, avoidUnanswerable: options.acting.avoidUnanswerable, embeddings: options.embeddings };
   const agents = await Promise.all(options.agents.map((spec) => buildAgent(spec, context)));
   try {
     const stores: EpisodeStore<StoredPersona>[] = options.agents.map((agent) => journal.storeFor(agent.name, agentSettings(client, options, agent)));
