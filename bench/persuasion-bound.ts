@@ -19,7 +19,7 @@ import { personaKey, personaSplit } from '../src/sim/personas.ts';
 import type { AgentFactory, Turn } from '../src/task/types.ts';
 import { oraclePersuasionAgent } from '../src/tasks/persuasion/agents.ts';
 import { loadPersuasionTask } from '../src/tasks/persuasion/index.ts';
-import { startingOpenness } from '../src/tasks/persuasion/persona.ts';
+import { samplePersuasionPersona, startingOpenness } from '../src/tasks/persuasion/persona.ts';
 import type { PersuasionPersona } from '../src/tasks/persuasion/persona.ts';
 import { replay } from '../src/tasks/persuasion/persuasion.ts';
 import { donorValues, pledgeAsks, readPitch, specificQuestions, trustArguments, valueArguments, valueQuestions, valuesIn } from '../src/tasks/persuasion/pitch.ts';
@@ -41,6 +41,15 @@ const historyRng = createRng('persuasion-bound');
 checkModel([...texts.keys()].flatMap((a) => [...texts.keys()].map((b) => [a, b, PLEDGE])));
 checkModel(Array.from({ length: 150 }, () => Array.from({ length: 7 }, () => historyRng.int(0, texts.length - 1))));
 say(`model checked against the real donor (225 two-move and 150 random seven-move histories, all ${personas.length} personas)`);
+// The prior is written out by hand; hold each field's share against the task's own sampler.
+const sampled = Array.from({ length: 40_000 }, (_, i) => samplePersuasionPersona(createRng(`prior-check-${i}`)));
+for (const field of ['stance', 'value', 'second', 'distrust', 'vague', 'patience'] as const)
+  for (const level of new Set(personas.map((p) => p[field]))) {
+    const exact = personas.reduce((sum, p, i) => sum + (p[field] === level ? (prior[i] as number) : 0), 0);
+    const share = sampled.filter((p) => p[field] === level).length / sampled.length;
+    if (Math.abs(exact - share) > 0.01) throw new Error(`the prior gives ${field} = ${String(level)} ${exact.toFixed(3)}, the sampler ${share.toFixed(3)}`);
+  }
+say("prior checked against the task's sampler (each field's shares within 0.01 over 40,000 personas)");
 
 // ---- Expectimax over beliefs. Values are unnormalised: prior mass that ends in a pledge. ----
 type Node = { ids: number[]; open: number[]; s: Shared };
