@@ -16,6 +16,7 @@ import type { Agent, AgentFactory } from '../task/types.ts';
 import { isValueAlgorithm } from '../rl/train.ts';
 import { createValueAgent } from './value-agent.ts';
 import type { Proposer } from './value-agent.ts';
+import type { ActingOptions } from './spec.ts';
 
 export class EmbedderMismatchError extends ReverieError {
   override readonly name = 'EmbedderMismatchError';
@@ -81,7 +82,7 @@ export const createCheckpointAgent = (checkpoint: LoadedCheckpoint, options: Che
 };
 
 /** An episode factory over one agent from a loaded checkpoint: it keeps no state between calls, so every episode shares it. */
-export const checkpointAgentFactory = <P>(name: string, checkpoint: LoadedCheckpoint, acting: { k?: number | undefined; beta?: number | undefined }): AgentFactory<P> => {
-  const agent = createCheckpointAgent(checkpoint, { name, k: acting.k, beta: acting.beta });
+export const checkpointAgentFactory = <P>(name: string, checkpoint: LoadedCheckpoint, acting: ActingOptions): AgentFactory<P> => {
+  const agent = createCheckpointAgent(checkpoint, { name, ...acting });
   return () => agent;
 };

@@ -126,9 +126,7 @@ const evaluateOffline = async (request: EvaluationRequest): Promise<EvaluationRu
     results,
     settings: { episodes, trials, seed, split, k: request.k, beta: request.beta, ...unanswerableSetting(request), agents: request.agents },
     notes: [
-      trials === 1
-        ? `${episodes} episodes per agent on ${split} personas (seed ${seed}); ${actingNote(request)}`
-        : `${episodes} ${split} personas per agent (seed ${seed}), each met ${trials} times with different episode seeds; ${actingNote(request)}`,
+      `${trials === 1 ? `${episodes} episodes per agent on ${split} personas (seed ${seed})` : `${episodes} ${split} personas per agent (seed ${seed}), each met ${trials} times with different episode seeds`}; ${actingNote(request)}`,
     ],
   });
   await journal.finish();
