@@ -4,7 +4,7 @@
  * beliefs (the prior's personas still consistent with every reply so far). It bounds what a learned
  * agent, which can only say the data's utterances one per turn, can reach, e.g. whether ILQL can beat
  * filtered BC by 0.10. Under the same exact priors (whole, train split, test split) it also plays the
- * careful volunteer of persuasion-reference.ts, the task's oracle and the optimum with the persona
+ * careful volunteer of persuasion-careful.ts, the task's oracle and the optimum with the persona
  * known; then on the demo's 500 evaluation personas (seed 1000, test split), as evaluateAgent meets them.
  *
  * The donor's synonym choices carry no information, so the model's donor picks the first synonym;
@@ -22,10 +22,11 @@ import { loadPersuasionTask } from '../src/tasks/persuasion/index.ts';
 import { samplePersuasionPersona, startingOpenness } from '../src/tasks/persuasion/persona.ts';
 import type { PersuasionPersona } from '../src/tasks/persuasion/persona.ts';
 import { replay } from '../src/tasks/persuasion/persuasion.ts';
-import { donorValues, pledgeAsks, readPitch, specificQuestions, trustArguments, valueArguments, valueQuestions, valuesIn } from '../src/tasks/persuasion/pitch.ts';
-import type { DonorValue, PitchReading } from '../src/tasks/persuasion/pitch.ts';
+import { readPitch } from '../src/tasks/persuasion/pitch.ts';
+import type { PitchReading } from '../src/tasks/persuasion/pitch.ts';
 import { createPersuasionUser } from '../src/tasks/persuasion/user.ts';
 import { createRng } from '../src/util/rng.ts';
+import { carefulVolunteer } from './persuasion-careful.ts';
 import { PLEDGE, PRESSURE, advance, bit, checkModel, fixedRng, kinds, names, personas, pitches, prior, reply, step, texts } from './persuasion-model.ts';
 import type { Shared } from './persuasion-model.ts';
 
@@ -152,33 +153,17 @@ const expected = async (policy: Policy, weights: readonly number[]): Promise<{ s
   return { success, uses };
 };
 
-/** bench/persuasion-reference.ts's careful volunteer (without --ask-worries), restated as a policy. */
-const careful: Policy = () => {
-  let value: DonorValue | undefined;
-  const unasked = [...donorValues];
-  let stage: 'open' | 'heard' | 'probing' | 'argued' | 'done' = 'open';
-  return {
-    act(turns) {
-      const last = turns.filter((turn) => turn.role === 'user').at(-1)?.text ?? '';
-      if (/minute left/i.test(last)) return pledgeAsks[0] as string;
-      if (stage === 'open') return (stage = 'heard'), valueQuestions[0] as string;
-      if (stage === 'heard' || stage === 'probing') {
-        if (stage === 'heard') value = valuesIn(last)[0];
-        else if (/matters a lot/i.test(last)) value = unasked.shift();
-        else unasked.shift();
-        if (value === undefined && unasked.length > 0) return (stage = 'probing'), specificQuestions[unasked[0] as DonorValue];
-        return (stage = 'argued'), valueArguments[value ?? 'impact'][0] as string;
-      }
-      if (stage === 'argued') return (stage = 'done'), trustArguments[0] as string;
-      return pledgeAsks[0] as string;
-    },
+/** A scripted agent as a policy, its synonyms the first ones. */
+const scripted =
+  (factory: AgentFactory<PersuasionPersona>): Policy =>
+  (persona) => {
+    const agent = factory({ rng: fixedRng(), persona });
+    return { act: async (turns) => (await agent.act(turns)).text };
   };
-};
+/** bench/persuasion-careful.ts's volunteer, reassuring without asking about worries first. */
+const careful = scripted(carefulVolunteer(false));
 /** The task's oracle: knows the persona, makes every argument that moves it and asks, in one turn. */
-const oracle: Policy = (persona) => {
-  const agent = oraclePersuasionAgent({ rng: fixedRng(), persona });
-  return { act: async (turns) => (await agent.act(turns)).text };
-};
+const oracle = scripted(oraclePersuasionAgent);
 /** An optimal policy: it tracks its belief and finds the reply's class among the real donor's possible texts. */
 const optimal =
   (weights: readonly number[], solve: (n: Node) => Solved): Policy =>

@@ -27,7 +27,7 @@ import { AgentSpecError } from './spec.ts';
 import type { ActingOptions, AgentSpec } from './spec.ts';
 import { loadTokenAgent } from './token-agent.ts';
 
-export type BuildContext = {
+export type BuildContext = ActingOptions & {
   spec: TaskSpec;
   /** The task's simulator, for built-in tasks; its scripted agents need it. */
   simulator?: TaskSimulator<unknown> | undefined;
@@ -35,11 +35,6 @@ export type BuildContext = {
   llm?: LlmClient | undefined;
   /** Where an utterance-level checkpoint's candidates come from: 'llm' (the default when an LLM is given) or 'data'. */
   proposals?: 'llm' | 'data';
-  /** Default: the checkpoint's acting.json, else 16 and 4; for a token checkpoint, the top-k and β of decoding. */
-  k?: number | undefined;
-  beta?: number | undefined;
-  /** False: a checkpoint's answer-chance model is not acted on (default true). */
-  avoidUnanswerable?: boolean | undefined;
   /** Of the LLM agents (default 0.7) and of proposals (default 1). */
   temperature?: number | undefined;
   /** BC / filtered BC also report their top k (for --show-candidates and the web page). */
@@ -97,7 +92,7 @@ const buildCheckpointAgent = async (choice: AgentSpec & { checkpoint: string }, 
     embedder,
     ...(propose === undefined ? {} : { propose }),
     ...(context.reportCandidates === undefined ? {} : { reportCandidates: context.reportCandidates }),
-    ...(context.avoidUnanswerable === undefined ? {} : { avoidUnanswerable: context.avoidUnanswerable }),
+    avoidUnanswerable: context.avoidUnanswerable,
   });
   const source = proposer === undefined ? 'candidates from the data' : `${k} proposals from ${proposer.model.provider}:${proposer.model.model}`;
   return fixed({
@@ -146,4 +141,4 @@ export const buildAgent = async (choice: AgentSpec, context: BuildContext): Prom
 
 /** The factory of an agent for a built-in task offline (no LLM): its scripted agents, or a checkpoint. */
 export const createAgentFactory = async <P>(task: TaskSimulator<P>, spec: AgentSpec, acting: ActingOptions): Promise<AgentFactory<P>> =>
-  (await buildAgent(spec, { spec: task.spec, simulator: task as TaskSimulator<unknown>, k: acting.k, beta: acting.beta, avoidUnanswerable: acting.avoidUnanswerable })).factory as AgentFactory<P>;
+  (await buildAgent(spec, { spec: task.spec, simulator: task as TaskSimulator<unknown>, ...acting })).factory as AgentFactory<P>;

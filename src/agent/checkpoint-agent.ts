@@ -49,18 +49,12 @@ export const resolveActing = (checkpoint: LoadedCheckpoint, given: { k?: number 
   beta: given.beta ?? checkpoint.acting?.beta ?? defaultActing.beta,
 });
 
-export type CheckpointAgentOptions = {
+export type CheckpointAgentOptions = ActingOptions & {
   name: string;
-  /** Default: the checkpoint's acting.json, else 16. */
-  k?: number | undefined;
-  /** Default: the checkpoint's acting.json, else 4. */
-  beta?: number | undefined;
   /** Default: the embedder the checkpoint names (an `embeddings` one must be given: see checkpoint-embedder.ts). */
   embedder?: Embedder;
   propose?: Proposer;
   reportCandidates?: boolean;
-  /** False: act without the checkpoint's answer-chance model (default true; see value-agent.ts). */
-  avoidUnanswerable?: boolean | undefined;
   /** Shown in errors; the checkpoint folder. */
   where?: string;
 };
@@ -77,7 +71,7 @@ export const createCheckpointAgent = (checkpoint: LoadedCheckpoint, options: Che
     beta,
     ...(options.propose === undefined ? {} : { propose: options.propose }),
     ...(options.reportCandidates === undefined ? {} : { reportCandidates: options.reportCandidates }),
-    ...(options.avoidUnanswerable === undefined ? {} : { avoidUnanswerable: options.avoidUnanswerable }),
+    avoidUnanswerable: options.avoidUnanswerable,
   });
 };
 

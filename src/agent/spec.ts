@@ -10,7 +10,10 @@
 import { ReverieError } from '../errors.ts';
 
 export type AgentSpec = { name: string; checkpoint?: string };
-/** k and β for checkpoint agents; what is left out comes from the checkpoint's acting.json, else the defaults. */
+/**
+ * How checkpoint agents act; what is left out comes from the checkpoint's acting.json, else the
+ * defaults (k 16, β 4). For a token checkpoint, k and β are the top-k and β of decoding.
+ */
 export type ActingOptions = {
   k?: number | undefined;
   beta?: number | undefined;

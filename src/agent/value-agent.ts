@@ -58,7 +58,7 @@ export type ValueAgentOptions = {
    * Rank candidates the network's answer-chance model gives less than an even chance of a yes or a
    * no after every other (default true; no effect on a network without that model).
    */
-  avoidUnanswerable?: boolean;
+  avoidUnanswerable?: boolean | undefined;
   /**
    * For diagnostics: replaces the state's belief (all fields, in head order) before the prior and
    * Q read it. bench/belief-headroom.ts measures what a belief that reads the answers exactly would add.

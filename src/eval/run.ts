@@ -13,6 +13,7 @@ import { buildAgent } from '../agent/build.ts';
 import type { EmbeddingsAccess } from '../agent/checkpoint-embedder.ts';
 import { defaultActing } from '../agent/checkpoint-agent.ts';
 import { parseAgentSpec } from '../agent/spec.ts';
+import type { ActingOptions } from '../agent/spec.ts';
 import { ReverieError } from '../errors.ts';
 import type { LlmClient } from '../llm/client.ts';
 import { formatModelRef } from '../llm/model-ref.ts';
@@ -26,7 +27,7 @@ import { evaluateWithLlm, llmNotes } from './llm/evaluate.ts';
 import { llmMarkdown } from './llm/report-sections.ts';
 import { passKTable, resultsTable, writeReport } from './report.ts';
 
-export type EvaluationRequest = {
+export type EvaluationRequest = ActingOptions & {
   /** A built-in task name, a catalog file, or (with `llm`) a task spec YAML file. */
   task: string;
   /** Agent specs: behaviour, naive, oracle, prompted or NAME=CHECKPOINT_DIR (see src/agent/spec.ts). */
@@ -41,10 +42,6 @@ export type EvaluationRequest = {
   seed?: number;
   /** Persona split of a built-in simulator (default test). */
   split?: PersonaSplit;
-  k?: number;
-  beta?: number;
-  /** False: checkpoints with an answer-chance model act without it, to measure what it does (default true). */
-  avoidUnanswerable?: boolean;
   /**
    * An LLM plays the users and judges them; without it, the task's own simulator does. The
    * simulated user (and persona sampling) and the judge (and persona check) may have clients of
@@ -87,9 +84,11 @@ const actingNote = (request: Pick<EvaluationRequest, 'k' | 'beta' | 'avoidUnansw
     : `ILQL agents use k = ${request.k ?? 'as chosen for the checkpoint'}, β = ${request.beta ?? 'as chosen for the checkpoint'}.`) +
   (request.avoidUnanswerable === false ? ' Checkpoints act without their answer chance.' : '');
 
-/** Only a run that turns the answer chance off records it, so journals of earlier runs still resume. */
-const unanswerableSetting = (request: Pick<EvaluationRequest, 'avoidUnanswerable'>): { avoidUnanswerable?: false } =>
-  request.avoidUnanswerable === false ? { avoidUnanswerable: false } : {};
+/**
+ * The request's acting options, as agents get them and as journals and reports record them. Only a
+ * run that turns the answer chance off records it, so journals of earlier runs still resume.
+ */
+const actingOf = (request: ActingOptions): ActingOptions => ({ k: request.k, beta: request.beta, ...(request.avoidUnanswerable === false ? { avoidUnanswerable: false } : {}) });
 
 /** A built-in task's own simulator and judge, offline. */
 const evaluateOffline = async (request: EvaluationRequest): Promise<EvaluationRun> => {
@@ -110,9 +109,9 @@ const evaluateOffline = async (request: EvaluationRequest): Promise<EvaluationRu
   const results: AgentResult<unknown>[] = [];
   for (const text of request.agents) {
     const spec = parseAgentSpec(text);
-    const built = await buildAgent(spec, { spec: task.spec, simulator: task, k: request.k, beta: request.beta, avoidUnanswerable: request.avoidUnanswerable, embeddings: request.embeddings });
+    const built = await buildAgent(spec, { spec: task.spec, simulator: task, ...actingOf(request), embeddings: request.embeddings });
     try {
-      const settings = { mode: 'simulator', task: task.spec.name, version: task.spec.version, seed, split, agent: text, k: request.k, beta: request.beta, ...unanswerableSetting(request) };
+      const settings = { mode: 'simulator', task: task.spec.name, version: task.spec.version, seed, split, agent: text, ...actingOf(request) };
       const store = journal.storeFor<unknown>(spec.name, settings);
       results.push(...(await evaluateAgents(task, [{ name: spec.name, factory: built.factory, store }], { episodes, seed, split, trials })));
     } finally {
@@ -124,7 +123,7 @@ const evaluateOffline = async (request: EvaluationRequest): Promise<EvaluationRu
   await writeReport(request.out, {
     task: task.spec.name,
     results,
-    settings: { episodes, trials, seed, split, k: request.k, beta: request.beta, ...unanswerableSetting(request), agents: request.agents },
+    settings: { episodes, trials, seed, split, ...actingOf(request), agents: request.agents },
     notes: [
       `${trials === 1 ? `${episodes} episodes per agent on ${split} personas (seed ${seed})` : `${episodes} ${split} personas per agent (seed ${seed}), each met ${trials} times with different episode seeds`}; ${actingNote(request)}`,
     ],
@@ -160,7 +159,7 @@ const evaluateByLlm = async (request: EvaluationRequest, llm: NonNullable<Evalua
     excludePersonas,
     temperature: llm.temperature,
     parallel: request.parallel ?? 8,
-    acting: { k: request.k, beta: request.beta, avoidUnanswerable: request.avoidUnanswerable },
+    acting: actingOf(request),
     ...(request.embeddings === undefined ? {} : { embeddings: request.embeddings }),
     ...(request.progress === undefined ? {} : { progress: request.progress }),
   });
@@ -182,8 +181,7 @@ const evaluateByLlm = async (request: EvaluationRequest, llm: NonNullable<Evalua
       excludePersonas,
       heldOut: { comparedWith: evaluation.personas.excludedAgainst, passedOver: evaluation.personas.excluded },
       agents: request.agents,
-      k: request.k,
-      beta: request.beta,
+      ...actingOf(request),
       reward: '(overall - 1) / 4 - turnCost * agent turns, floored at 0',
       usage: { calls: usage.calls, cachedCalls: usage.cachedCalls, repairs: usage.repairs, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: usage.costUsd ?? null },
     },
