@@ -6,8 +6,8 @@ import { definedOnly } from '../util/defined.ts';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { builtInTaskNames } from '../tasks/registry.ts';
-import { defaultDemoOptions, defaultDialogues, runDemo } from '../pipeline/demo.ts';
-import { guessingDialogues, guessingSteps } from '../pipeline/task-settings.ts';
+import { defaultDemoOptions, defaultDialogues, defaultValidationEpisodes, runDemo } from '../pipeline/demo.ts';
+import { guessingDialogues, guessingSteps, guessingValidationEpisodes } from '../pipeline/task-settings.ts';
 import { offlineEmbedderKinds } from '../embed/create.ts';
 import type { OfflineEmbedderKind } from '../embed/embedder.ts';
 import { choice, nonNegativeNumber, numberList, positiveInteger } from './options.ts';
@@ -20,7 +20,7 @@ export const registerDemo = (program: Command): void => {
     .option('--out <dir>', 'run folder for the dataset, checkpoints and report', 'runs/demo')
     .option('-n, --dialogues <n>', `imagined dialogues (default ${defaultDialogues}; ${guessingDialogues} for guessing tasks)`, positiveInteger('--dialogues'))
     .option('--episodes <n>', 'test episodes per agent', positiveInteger('--episodes'), defaultDemoOptions.episodes)
-    .option('--validation-episodes <n>', 'validation episodes per β when choosing β', positiveInteger('--validation-episodes'), defaultDemoOptions.validationEpisodes)
+    .option('--validation-episodes <n>', `validation episodes per β when choosing β (default ${defaultValidationEpisodes}; ${guessingValidationEpisodes} for guessing tasks)`, positiveInteger('--validation-episodes'))
     .option('--steps <n>', `training steps per algorithm (default: ${guessingSteps} for guessing tasks, ${defaultDemoOptions.train.steps} otherwise)`, positiveInteger('--steps'))
     .option('--seed <n>', 'seed of the imagined data and of training', positiveInteger('--seed'), defaultDemoOptions.seed)
     .option('--eval-seed <n>', 'seed of the evaluation personas', positiveInteger('--eval-seed'), defaultDemoOptions.evalSeed)
@@ -37,7 +37,7 @@ export const registerDemo = (program: Command): void => {
     .option('--answer-chance', 'with a belief: every learner also learns which questions each user can answer with a yes or a no, and agents rank a candidate likely to go unanswered after the others (default: on for guessing tasks; see docs/method.md)')
     .option('--no-answer-chance', 'leave the answer chance out: agents may ask again what the user said they do not know')
     .option('--no-belief-evidence', "with a belief (guessing tasks): it reads the state's features rather than the answer evidence, as models trained before the evidence did")
-    .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes: number; steps?: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: OfflineEmbedderKind; inputDropout?: number; prior?: 'all' | 'successes'; beliefWeight?: number; expectile?: number; returnMix?: number; answered?: boolean; beliefEvidence?: boolean; answerChance?: boolean }) => {
+    .action(async (flags: { task: string; out: string; dialogues?: number; episodes: number; validationEpisodes?: number; steps?: number; seed: number; evalSeed: number; k: number; betas: number[]; encoder?: OfflineEmbedderKind; inputDropout?: number; prior?: 'all' | 'successes'; beliefWeight?: number; expectile?: number; returnMix?: number; answered?: boolean; beliefEvidence?: boolean; answerChance?: boolean }) => {
       const tasks = flags.task === 'all' ? builtInTaskNames() : [flags.task];
       for (const task of tasks) {
         const out = tasks.length > 1 ? join(flags.out, task) : flags.out;

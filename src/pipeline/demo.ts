@@ -38,7 +38,8 @@ export type DemoOptions = {
   dialogues?: number | undefined;
   seed: number;
   episodes: number;
-  validationEpisodes: number;
+  /** Validation episodes per β when choosing β (default: the task's setting, else `defaultValidationEpisodes`). */
+  validationEpisodes?: number | undefined;
   evalSeed: number;
   dimension: number;
   /** The state encoder every learner uses (the same for all, so the comparison stays fair); default: the task's setting, else hashed. */
@@ -62,11 +63,13 @@ export type DemoOptions = {
  */
 export const defaultDialogues = 20_000;
 
+/** Validation personas per β candidate, where the task sets none (see task-settings.ts). */
+export const defaultValidationEpisodes = 300;
+
 export const defaultDemoOptions: Omit<DemoOptions, 'out' | 'log'> = {
   task: 'travel',
   seed: 1,
   episodes: 500,
-  validationEpisodes: 300,
   evalSeed: 1000,
   dimension: 1024,
   train: (({ algorithm: _algorithm, seed: _seed, ...rest }) => rest)(defaultTrainOptions),
@@ -139,6 +142,7 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
   const trainBase = { ...options.train, ...settings.train, ...options.trainGiven };
   const file = join(options.out, 'dialogues.jsonl');
   const dialogues = options.dialogues ?? settings.dialogues ?? defaultDialogues;
+  const validationEpisodes = options.validationEpisodes ?? settings.validationEpisodes ?? defaultValidationEpisodes;
   const imagined = await imagineOffline(task, { count: dialogues, seed: options.seed, file, ...(options.progress ? { progress: options.progress } : {}) });
   options.log(`imagined ${imagined.created} dialogues (${imagined.reused} reused) → ${file}`);
   options.log(datasetSummary(imagined.dialogues));
@@ -153,14 +157,14 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
       (checkpoints.get(algorithm) as Promise<LoadedCheckpoint>).then(async (checkpoint) => {
         const beta = await chooseBeta(
           options.betas,
-          (candidate) => evaluateAgent(task, algorithm, checkpointAgentFactory(algorithm, checkpoint, { k: options.k, beta: candidate }), { episodes: options.validationEpisodes, seed: options.evalSeed + 1, split: 'validation' }),
+          (candidate) => evaluateAgent(task, algorithm, checkpointAgentFactory(algorithm, checkpoint, { k: options.k, beta: candidate }), { episodes: validationEpisodes, seed: options.evalSeed + 1, split: 'validation' }),
           (candidate, result) => say(`${algorithm} β=${candidate}: validation success ${result.success.mean.toFixed(3)}, reward ${result.reward.mean.toFixed(3)}`),
         );
         // Every later command that loads this checkpoint acts with the β chosen here unless told otherwise.
         await saveActingDefaults(join(options.out, 'checkpoints', algorithm), {
           k: options.k,
           beta,
-          chosenOn: `best reward on ${options.validationEpisodes} validation episodes (seed ${options.evalSeed + 1}) among β = ${options.betas.join(', ')}`,
+          chosenOn: `best reward on ${validationEpisodes} validation episodes (seed ${options.evalSeed + 1}) among β = ${options.betas.join(', ')}`,
         });
         return beta;
       }),
@@ -187,7 +191,7 @@ export const runDemo = async (options: DemoOptions): Promise<{ results: AgentRes
     settings: { dialogues, seed: options.seed, episodes: options.episodes, evalSeed: options.evalSeed, split: 'test', k: options.k, beta, mcBeta, betas: options.betas, train: trainBase, dimension: options.dimension, encoder, seconds },
     notes: [
       `${dialogues} imagined dialogues (seed ${options.seed}); ${options.episodes} test episodes per agent (seed ${options.evalSeed}) on personas no training dialogue used.`,
-      `ILQL and MC act on the top ${options.k} proposals of their prior with β = ${beta} and ${mcBeta}, chosen on ${options.validationEpisodes} validation episodes from ${options.betas.join(', ')}.`,
+      `ILQL and MC act on the top ${options.k} proposals of their prior with β = ${beta} and ${mcBeta}, chosen on ${validationEpisodes} validation episodes from ${options.betas.join(', ')}.`,
       `Wall time ${seconds.toFixed(0)} s.`,
     ],
   });
