@@ -65,6 +65,6 @@ for (const beta of value ? flags.betas.split(',').map(Number) : [0]) {
   }
 }
 process.stdout.write(
-  `${flags.task}, ${count} dialogues, ${options.algorithm}, ${embedder.config.kind} encoder, prior ${options.prior}, input dropout ${options.inputDropout}, belief weight ${options.beliefWeight}, polyak ${options.polyak}, expectile ${options.expectile}, CQL weight ${options.cqlWeight}, answered words ${options.answered ? 'on' : 'off'}, V reads the belief ${options.valueBelief ? 'on' : 'off'}, information gain ${options.informationGain ? 'on' : 'off'}, return mix ${options.returnMix}, ${options.steps} steps in ${seconds.toFixed(0)} s; ${flags.episodes} validation episodes\n\n` +
+  `${flags.task}, ${count} dialogues, ${options.algorithm}, ${embedder.config.kind} encoder, prior ${options.prior}, input dropout ${options.inputDropout}, belief weight ${options.beliefWeight}, polyak ${options.polyak}, expectile ${options.expectile}, CQL weight ${options.cqlWeight}, answered words ${options.answered ? 'on' : 'off'}, V reads the belief ${options.valueBelief ? 'on' : 'off'}, information gain ${options.informationGain ? 'on' : 'off'}, prior reads information ${options.priorInformation ? 'on' : 'off'}, answer chance ${options.answerChance ? 'on' : 'off'}, return mix ${options.returnMix}, ${options.steps} steps in ${seconds.toFixed(0)} s; ${flags.episodes} validation episodes\n\n` +
     `${markdownTable(['β', 'repeat-avoidance', 'success', '95% CI', 'reward', 'turns', 'guesses that fit', 'turns said before'], rows)}\n`,
 );

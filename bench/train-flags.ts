@@ -20,6 +20,7 @@ export const trainFlags = {
   'value-belief': { type: 'string' },
   'return-mix': { type: 'string' },
   'information-gain': { type: 'string' },
+  'prior-information': { type: 'string' },
   'belief-evidence': { type: 'string' },
   'answer-chance': { type: 'string' },
 } as const;
@@ -28,6 +29,7 @@ type Flags = { [name in keyof typeof trainFlags]?: string | undefined };
 
 export const givenTrainOptions = (flags: Flags): Partial<TrainOptions> => {
   const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+  const on = (value: string | undefined) => (value === undefined ? undefined : ['on', 'true', '1'].includes(value));
   return definedOnly({
     inputDropout: number(flags['input-dropout']),
     prior: flags.prior as TrainOptions['prior'] | undefined,
@@ -35,11 +37,12 @@ export const givenTrainOptions = (flags: Flags): Partial<TrainOptions> => {
     polyak: number(flags.polyak),
     expectile: number(flags.expectile),
     cqlWeight: number(flags['cql-weight']),
-    answered: flags.answered === undefined ? undefined : ['on', 'true', '1'].includes(flags.answered),
+    answered: on(flags.answered),
     returnMix: number(flags['return-mix']),
-    valueBelief: flags['value-belief'] === undefined ? undefined : ['on', 'true', '1'].includes(flags['value-belief']),
-    informationGain: flags['information-gain'] === undefined ? undefined : ['on', 'true', '1'].includes(flags['information-gain']),
-    beliefEvidence: flags['belief-evidence'] === undefined ? undefined : ['on', 'true', '1'].includes(flags['belief-evidence']),
-    answerChance: flags['answer-chance'] === undefined ? undefined : ['on', 'true', '1'].includes(flags['answer-chance']),
+    valueBelief: on(flags['value-belief']),
+    informationGain: on(flags['information-gain']),
+    priorInformation: on(flags['prior-information']),
+    beliefEvidence: on(flags['belief-evidence']),
+    answerChance: on(flags['answer-chance']),
   });
 };

@@ -45,6 +45,8 @@ const checkpointConfigSchema = z.object({
     valueBelief: z.boolean().optional(),
     /** Q reads what each candidate's answer would tell, from an answer model (see answers.ts). */
     informationGain: z.boolean().optional(),
+    /** The prior reads what each candidate's answer would tell, from an answer model (see answers.ts). */
+    priorInformation: z.boolean().optional(),
     /** The belief reads answer evidence (see embed/evidence.ts). */
     evidence: z.boolean().optional(),
     /** The network has an answer-chance model, which agents act by (see answers.ts). */
@@ -115,7 +117,8 @@ export const saveCheckpoint = async (
       ...(model.belief === undefined ? {} : { belief: model.belief }),
       ...(model.options.answered ? { answered: true } : {}),
       ...(model.belief !== undefined && model.options.valueBelief ? { valueBelief: true } : {}),
-      ...(model.parameters.has('answer.w') ? { informationGain: true } : {}),
+      ...(model.parameters.has('q1.information') ? { informationGain: true } : {}),
+      ...(model.parameters.has('policy.information') ? { priorInformation: true } : {}),
       ...(model.parameters.has('belief.evidence') ? { evidence: true } : {}),
       ...(model.parameters.has('chance.w') ? { answerChance: true } : {}),
     },

@@ -51,6 +51,8 @@ export type NetworkShape = {
   evidence?: boolean | undefined;
   /** With a belief head, an answer model P(yes | a, v), and Q reads what each candidate's answer would tell (see answers.ts). */
   informationGain?: boolean | undefined;
+  /** With a belief head, an answer model P(yes | a, v), and the prior reads what each candidate's answer would tell (see answers.ts). */
+  priorInformation?: boolean | undefined;
   /**
    * With a belief head, a model of whether the user answers an action at all, P(yes or no | a, v).
    * Nothing in training reads it; agents skip candidates it says will go unanswered (see answers.ts).
@@ -101,10 +103,9 @@ export const parameterShapes = (shape: NetworkShape): Map<string, number[]> => {
     shapes.set('belief.action', [d, values]).set('belief.action-b', [values]);
     for (const head of ['q1', 'q2', 'target-q1', 'target-q2', 'policy']) shapes.set(`${head}.match`, [shape.belief?.length ?? 0]);
     if (shape.valueBelief === true) shapes.set('v.match', [shape.belief?.length ?? 0]);
-    if (shape.informationGain === true) {
-      shapes.set('answer.w', [d, values]).set('answer.b', [values]);
-      for (const head of ['q1', 'q2', 'target-q1', 'target-q2']) shapes.set(`${head}.information`, [shape.belief?.length ?? 0]);
-    }
+    if (shape.informationGain === true || shape.priorInformation === true) shapes.set('answer.w', [d, values]).set('answer.b', [values]);
+    const informed = [...(shape.informationGain === true ? ['q1', 'q2', 'target-q1', 'target-q2'] : []), ...(shape.priorInformation === true ? ['policy'] : [])];
+    for (const head of informed) shapes.set(`${head}.information`, [shape.belief?.length ?? 0]);
     if (shape.answerChance === true) {
       shapes.set('chance.w', [d, values]).set('chance.b', [values]);
     }
@@ -278,7 +279,9 @@ export const values = (parameters: Parameters, states: Encoded): tf.Tensor1D => 
 export const policyLogits = (parameters: Parameters, states: Encoded, actions: Encoded): tf.Tensor2D => {
   const logits = tf.add(linear(linear(states.hidden, as2d(parameters, 'policy.w')), tf.transpose(actions.hidden)), wideAll(parameters, 'policy', states, actions)) as tf.Tensor2D;
   if (states.belief === undefined || actions.belief === undefined) return logits;
-  return tf.add(logits, logMatch(parameters, states.belief, actions.belief));
+  const matched = tf.add(logits, logMatch(parameters, states.belief, actions.belief)) as tf.Tensor2D;
+  if (actions.answers === undefined || !parameters.has('policy.information')) return matched;
+  return tf.add(matched, informationAll(states.belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, 'policy'))) as tf.Tensor2D;
 };
 
 /** target ← (1 − ρ)·target + ρ·online, for every target head. */

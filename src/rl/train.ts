@@ -100,6 +100,12 @@ export type TrainOptions = {
    */
   informationGain: boolean;
   /**
+   * With a belief, every learner also learns the answer model, and the prior reads how much each
+   * candidate's answer would tell under the state's belief: a behaviour model can then learn that
+   * the successful dialogues ask questions that split the items still possible.
+   */
+  priorInformation: boolean;
+  /**
    * With a belief, every learner also learns whether the user answers each utterance with a yes or
    * a no at all, P(answer | utterance, persona value) (see answers.ts). Nothing in training reads
    * it, so every other weight trains as without it; agents use it to skip a candidate the state's
@@ -136,6 +142,7 @@ export const defaultTrainOptions: TrainOptions = {
   beliefEvidence: true,
   valueBelief: false,
   informationGain: false,
+  priorInformation: false,
   answerChance: false,
   returnMix: 0,
 };
@@ -288,8 +295,9 @@ export const train = async (dialogues: readonly Dialogue[], embedder: Embedder, 
     answered: options.answered,
     valueBelief: options.valueBelief,
     evidence: data.evidenceWidth !== undefined,
-    // Only Q reads the answer model, so behaviour models go without it.
+    // Behaviour models have no Q: they read the answer model only through the prior.
     informationGain: options.informationGain && !policyOnly,
+    priorInformation: options.priorInformation,
     answerChance: options.answerChance,
   };
   const parameters = initialParameters(shape, rng.fork('init'));
