@@ -18,15 +18,18 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { ReverieError } from '../errors.ts';
-import { assignValues, copyValues } from './polyak.ts';
+import { readValues, replaceValues } from './variable-values.ts';
 
 export type AdamOptions = { learningRate: number; clipNorm?: number; beta1?: number; beta2?: number; epsilon?: number };
 
 export type AdamState = { step: number; moments: Map<string, { m: Float32Array; v: Float32Array }> };
 
 export type Adam = {
-  /** One step from gradients keyed by tf variable name; returns each group's L2 norm before clipping. */
-  apply(gradients: Record<string, tf.Tensor>): Record<string, number>;
+  /**
+   * One step from gradients keyed by tf variable name; returns each group's L2 norm before
+   * clipping. `norms: false` skips that pass over every gradient when nothing clips (an empty result).
+   */
+  apply(gradients: Record<string, tf.Tensor>, options?: { norms?: boolean }): Record<string, number>;
   /** Copies of the step count and moments, keyed by the names given to createAdam. */
   state(): AdamState;
 };
@@ -38,14 +41,14 @@ export class AdamStateError extends ReverieError {
 /** `group` (default 'all') is the set whose gradients are clipped together. */
 export type NamedVariable = { name: string; variable: tf.Variable; group?: string };
 
-function update(g: Float32Array, scale: number, theta: Float32Array, m: Float32Array, v: Float32Array, rate: number, correct2: number, beta1: number, beta2: number, epsilon: number): void {
+function update(g: Float32Array, scale: number, theta: Float32Array, m: Float32Array, v: Float32Array, rate: number, correct2: number, beta1: number, beta2: number, epsilon: number, out: Float32Array): void {
   for (let j = 0; j < theta.length; j += 1) {
     const gj = (g[j] as number) * scale;
     const mj = beta1 * (m[j] as number) + (1 - beta1) * gj;
     const vj = beta2 * (v[j] as number) + (1 - beta2) * gj * gj;
     m[j] = mj;
     v[j] = vj;
-    theta[j] = (theta[j] as number) - (rate * mj) / (Math.sqrt(vj * correct2) + epsilon);
+    out[j] = (theta[j] as number) - (rate * mj) / (Math.sqrt(vj * correct2) + epsilon);
   }
 }
 
@@ -67,29 +70,29 @@ export function createAdam(variables: readonly NamedVariable[], options: AdamOpt
   });
   let step = restore?.step ?? 0;
   return {
-    apply(gradients) {
-      const values = variables.map(({ variable }) => gradients[variable.name]?.dataSync() as Float32Array | undefined);
+    apply(gradients, { norms: wanted = true } = {}) {
+      // Gradients are read where they lie (readValues): every read is used before the next tensor is made.
       const squares: Record<string, number> = {};
-      values.forEach((g, index) => {
-        const group = variables[index]?.group ?? 'all';
-        let sum = squares[group] ?? 0;
-        if (g !== undefined) for (let j = 0; j < g.length; j += 1) sum += (g[j] as number) ** 2;
-        squares[group] = sum;
-      });
+      if (wanted || clipNorm > 0) {
+        for (const { variable, group = 'all' } of variables) {
+          const gradient = gradients[variable.name];
+          let sum = squares[group] ?? 0;
+          if (gradient !== undefined) for (const g of readValues(gradient)) sum += g ** 2;
+          squares[group] = sum;
+        }
+      }
       const norms = Object.fromEntries(Object.entries(squares).map(([group, sum]) => [group, Math.sqrt(sum)]));
       step += 1;
       const correct2 = 1 / (1 - beta2 ** step);
       const rate = learningRate / (1 - beta1 ** step);
       variables.forEach(({ variable, group = 'all' }, index) => {
-        const g = values[index];
-        const norm = norms[group] as number;
+        const gradient = gradients[variable.name];
+        const norm = norms[group] ?? 0;
         const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
         const moment = moments[index];
         // Variables without a gradient are left alone, as tf's Adam does.
-        if (g === undefined || moment === undefined) return;
-        const theta = copyValues(variable);
-        update(g, scale, theta, moment.m, moment.v, rate, correct2, beta1, beta2, epsilon);
-        assignValues(variable, theta);
+        if (gradient === undefined || moment === undefined) return;
+        replaceValues(variable, (theta, next) => update(readValues(gradient), scale, theta, moment.m, moment.v, rate, correct2, beta1, beta2, epsilon, next));
       });
       return norms;
     },

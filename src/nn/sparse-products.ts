@@ -47,10 +47,11 @@ const kernels = (): Kernels => {
 
 /**
  * Copies the rows and a dense matrix into the kernels' memory, runs the product into a zeroed output
- * of `outLength` floats and returns a copy of it. Each block starts on a 16-byte boundary; the
- * memory grows to the largest call and stays that size.
+ * of `outLength` floats and returns a copy of it, or with `copy` false the output itself: a view of
+ * the kernels' memory, valid until their next call, for a caller that copies it at once. Each block
+ * starts on a 16-byte boundary; the memory grows to the largest call and stays that size.
  */
-const run = (transposed: boolean, x: Rows, matrix: Float32Array, width: number, outLength: number): Float32Array => {
+const run = (transposed: boolean, x: Rows, matrix: Float32Array, width: number, outLength: number, copy = true): Float32Array => {
   const rows = transposed ? x.count : x.dimension;
   if (matrix.length !== rows * width) {
     // The kernel does not check bounds: a wrong size would read past the matrix without an error.
@@ -76,11 +77,11 @@ const run = (transposed: boolean, x: Rows, matrix: Float32Array, width: number, 
   const result = new Float32Array(buffer, out, outLength);
   result.fill(0);
   k.product(x.count, offsets, indices, values, dense, width, out, transposed ? 1 : 0);
-  return result.slice();
+  return copy ? result.slice() : result;
 };
 
 /** x·W for W [x.dimension, width] row-major: [x.count, width]. */
-export const sparseTimesDense = (x: Rows, w: Float32Array, width: number): Float32Array => run(false, x, w, width, x.count * width);
+export const sparseTimesDense = (x: Rows, w: Float32Array, width: number, copy = true): Float32Array => run(false, x, w, width, x.count * width, copy);
 
 /** xᵀ·D for D [x.count, width] row-major: [x.dimension, width], what a linear layer's weight gradient is. */
-export const sparseTransposeTimes = (x: Rows, d: Float32Array, width: number): Float32Array => run(true, x, d, width, x.dimension * width);
+export const sparseTransposeTimes = (x: Rows, d: Float32Array, width: number, copy = true): Float32Array => run(true, x, d, width, x.dimension * width, copy);

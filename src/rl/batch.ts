@@ -16,7 +16,7 @@ import type { Turn } from '../task/types.ts';
 import type { Embedder, SparseVector } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
 import type { Rng } from '../util/rng.ts';
-import { evidenceSums, exchangeRows } from './exchange-rows.ts';
+import { exchangeRows, sumVectors } from './exchange-rows.ts';
 import type { ExchangeRows } from './exchange-rows.ts';
 import { createRowsBuilder, dropSparse, selectRows, sparseRows } from '../nn/sparse-layers.ts';
 import type { SparseRows } from '../nn/sparse-layers.ts';
@@ -96,6 +96,13 @@ export const prepareTransitions = (
   const nextExchanges = exchanges === undefined || stateExchanges === undefined ? undefined : ofNext(stateExchanges, exchanges);
   const stateEvidence = evidence === undefined ? undefined : transitions.map((transition) => evidence.ofState(transition.state));
   const nextEvidence = evidence === undefined || stateEvidence === undefined || !evidenceOfNext ? undefined : ofNext(stateEvidence, evidence.ofState);
+  // Each state's evidence is summed once here, not in every batch that draws it (the same rows, bit for bit).
+  const summed = (perTransition: readonly (readonly SparseVector[])[] | undefined): SparseRows | undefined => {
+    if (perTransition === undefined || evidence === undefined) return undefined;
+    const builder = createRowsBuilder(evidence.width);
+    for (const vectors of perTransition) builder.push(sumVectors(vectors, evidence.width));
+    return builder.done();
+  };
   /** The user's reply to each transition's utterance, if the user replied. */
   const replies = transitions.map((transition) => {
     const reply = kept[transition.dialogue]?.turns[transition.state.length + 1];
@@ -113,9 +120,9 @@ export const prepareTransitions = (
     stateExchanges,
     stateAnswered: answered === undefined ? undefined : transitions.map((transition) => answered.ofState(transition.state)),
     nextExchanges,
-    /** Answer evidence of each state's and next state's exchanges, for a belief that reads it. */
-    stateEvidence,
-    nextEvidence,
+    /** Answer evidence of each state and next state, summed over its exchanges, for a belief that reads it. */
+    stateEvidence: summed(stateEvidence),
+    nextEvidence: summed(nextEvidence),
     evidenceWidth: evidence?.width,
     actions: Int32Array.from(transitions, (transition) => libraryIndex.get(transition.action) ?? 0),
     reward: Float32Array.from(transitions, (transition) => transition.reward),
@@ -173,8 +180,7 @@ export type Batch = {
 
 export type BatchOptions = { batchSize: number; inputDropout: number; negatives: number; values: boolean };
 
-const evidenceOf = (perTransition: readonly (readonly SparseVector[])[] | undefined, rows: readonly number[], width: number | undefined): SparseRows | undefined =>
-  perTransition === undefined || width === undefined ? undefined : evidenceSums(rows.map((row) => perTransition[row] ?? []), width);
+const evidenceOf = (perTransition: SparseRows | undefined, rows: readonly number[]): SparseRows | undefined => (perTransition === undefined ? undefined : selectRows(perTransition, rows));
 
 /** `from`: the transitions to draw rows from (default all). */
 export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, dimension: number, rng: Rng, from?: Int32Array): Batch => {
@@ -197,7 +203,7 @@ export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, di
     exchanges: data.stateExchanges === undefined ? undefined : exchangeRows(rows.map((row) => data.stateExchanges?.[row] ?? []), dimension),
     candidates: rowsOf(pick(candidateIds)),
     answered: data.stateAnswered === undefined ? undefined : pairRows(rows.map((row) => data.stateAnswered?.[row] ?? []), dimension, answeredWidth),
-    evidence: evidenceOf(data.stateEvidence, rows, data.evidenceWidth),
+    evidence: evidenceOf(data.stateEvidence, rows),
     taken: tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), candidateIds.length), 'float32') as tf.Tensor2D),
     labels,
     values: undefined,
@@ -206,7 +212,7 @@ export const sampleBatch = (data: PreparedTransitions, options: BatchOptions, di
   batch.values = {
     next: selectRows(data.stateRows, rows.map((row) => data.next[row] ?? 0)),
     nextExchanges: data.nextExchanges === undefined ? undefined : exchangeRows(rows.map((row) => data.nextExchanges?.[row] ?? []), dimension),
-    nextEvidence: evidenceOf(data.nextEvidence, rows, data.evidenceWidth),
+    nextEvidence: evidenceOf(data.nextEvidence, rows),
     takenRaw: rowsOf(pick(rows.map((row) => data.actions[row] ?? 0))),
     reward: tf.tensor1d(Float32Array.from(rows, (row) => data.reward[row] ?? 0)),
     done: tf.tensor1d(Float32Array.from(rows, (row) => data.done[row] ?? 1)),

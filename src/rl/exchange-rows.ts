@@ -1,7 +1,6 @@
 /**
  * Packs the exchange rows of a batch of states (see embed/dialogue.ts) into the form the state
- * encoder reads: all rows one after another, with the pooling matrices that say which rows are
- * whose and which is each state's latest.
+ * encoder reads: all rows one after another, and where each state's begin and end.
  *
  * @example
  * const exchanges = exchangeRows([embedder.embedExchanges(turnsA), embedder.embedExchanges(turnsB)], 1024);
@@ -11,15 +10,17 @@ import type { SparseVector } from '../embed/embedder.ts';
 import { sparseRows } from '../nn/sparse-layers.ts';
 import type { SparseRows } from '../nn/sparse-layers.ts';
 import { LinearShapeError } from '../nn/linear.ts';
+import type { Segments } from '../nn/segment-pool.ts';
 
 /**
- * The exchanges of a batch of states: every state's rows one after another, and which state each
- * row belongs to. `pool` [states, rows] is 1 where a row belongs to a state and `last` is 1 at
- * each state's latest exchange. A batch always has at least one row (a blank one if no state
- * has an exchange yet), so the exchange weights always take part in the gradient. `sums` holds
- * each state's rows added up: what a linear map of the pooled rows needs, at one row per state.
+ * The exchanges of a batch of states: every state's rows one after another, state s owning rows
+ * starts[s] … starts[s + 1] − 1, the last of them its latest exchange (see nn/segment-pool.ts). A
+ * batch always has at least one row (a blank one, no state's, if no state has an exchange yet), so
+ * the exchange weights always take part in the gradient. `sums` holds each state's rows added up:
+ * what a linear map of the pooled rows needs, at one row per state; only a belief over the state's
+ * features reads it, so it is added up when first read.
  */
-export type ExchangeRows = { rows: SparseRows; pool: Float32Array; last: Float32Array; sums: SparseRows };
+export type ExchangeRows = { rows: SparseRows; starts: Segments; readonly sums: SparseRows };
 
 const blank: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
 
@@ -86,16 +87,16 @@ export const sumVectors = (vectors: readonly SparseVector[], width: number): Spa
 export const exchangeRows = (perState: readonly (readonly SparseVector[])[], dimension: number): ExchangeRows => {
   const vectors = perState.flat();
   if (vectors.length === 0) vectors.push(blank);
-  const count = vectors.length;
-  const pool = new Float32Array(perState.length * count);
-  const last = new Float32Array(perState.length * count);
-  let at = 0;
-  perState.forEach((rows, state) => {
-    for (let i = 0; i < rows.length; i += 1) pool[state * count + at + i] = 1;
-    if (rows.length > 0) last[state * count + at + rows.length - 1] = 1;
-    at += rows.length;
-  });
-  return { rows: sparseRows(vectors, dimension), pool, last, sums: sumRows(perState, dimension) };
+  const starts = new Int32Array(perState.length + 1);
+  perState.forEach((rows, state) => (starts[state + 1] = (starts[state] as number) + rows.length));
+  let sums: SparseRows | undefined;
+  return {
+    rows: sparseRows(vectors, dimension),
+    starts,
+    get sums() {
+      return (sums ??= sumRows(perState, dimension));
+    },
+  };
 };
 
 /** Each state's answer evidence (see embed/evidence.ts), summed over its exchanges: one row per state. */

@@ -22,6 +22,7 @@ import { glorotUniform, linear } from '../nn/linear.ts';
 import { selectRows, sparseLinear, sparseWidePaired, sparseWideProduct } from '../nn/sparse-layers.ts';
 import type { SparseRows } from '../nn/sparse-layers.ts';
 import { pairPaired, pairProduct } from '../nn/pair-layers.ts';
+import { segmentPool } from '../nn/segment-pool.ts';
 import type { PairRows } from '../nn/pair-layers.ts';
 import { answeredWidth } from '../embed/answered.ts';
 import { evidenceWidth } from '../embed/evidence.ts';
@@ -154,11 +155,10 @@ const encode = (parameters: Parameters, encoder: Encoder, x: SparseRows, known?:
  * over its exchanges (what was asked and answered, in any order) and its latest exchange (what
  * the user just said, to what). Both enter the state's second layer beside the bag.
  */
-const exchangeSummary = (parameters: Parameters, exchanges: ExchangeRows, states: number): tf.Tensor2D => {
-  const rows = exchanges.rows.count;
+const exchangeSummary = (parameters: Parameters, exchanges: ExchangeRows): tf.Tensor2D => {
   const each = tf.relu(sparseLinear(exchanges.rows, as2d(parameters, 'exchange.w1'), as1d(parameters, 'exchange.b1')));
-  const pooled = linear(tf.tensor2d(exchanges.pool, [states, rows]), each);
-  const latest = linear(tf.tensor2d(exchanges.last, [states, rows]), each);
+  const pooled = segmentPool(each, exchanges.starts, 'sum');
+  const latest = segmentPool(each, exchanges.starts, 'last');
   return tf.add(linear(pooled, as2d(parameters, 'state.pool')), linear(latest, as2d(parameters, 'state.last')));
 };
 
@@ -178,7 +178,7 @@ export const encodeStates = (
 ): Encoded => {
   const bag = encode(parameters, 'state', raw, known);
   if (parameters.has('exchange.w1') && exchanges === undefined) throw new Error('this network reads exchange rows: embed states with the dialogue embedder');
-  const hidden: tf.Tensor2D = exchanges === undefined || !parameters.has('exchange.w1') ? bag : tf.add(bag, exchangeSummary(parameters, exchanges, raw.count));
+  const hidden: tf.Tensor2D = exchanges === undefined || !parameters.has('exchange.w1') ? bag : tf.add(bag, exchangeSummary(parameters, exchanges));
   const pairs = answered === undefined || !parameters.has('policy.answered') ? {} : { answered };
   if (!belief || !parameters.has(beliefFields)) return { raw, hidden, ...pairs };
   const logits = beliefLogits(parameters, raw, exchanges, evidence);
