@@ -1,6 +1,6 @@
 /**
  * Packs the exchange rows of a batch of states (see embed/dialogue.ts) into the form the state
- * encoder reads: all rows one after another, and where each state's begin and end.
+ * encoder reads: all rows one after another, and where each state's rows begin and end.
  *
  * @example
  * const exchanges = exchangeRows([embedder.embedExchanges(turnsA), embedder.embedExchanges(turnsB)], 1024);

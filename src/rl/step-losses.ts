@@ -45,7 +45,7 @@ export type StepConstants = ReturnType<typeof stepConstants>;
 /**
  * min over the target heads of Q(s, a) for the batch's states and taken actions, as a constant:
  * read from the encodings the losses already made (the same numbers as encoding the batch again
- * outside the tape, which took a tenth of a step), with the heads run inside a custom op's forward
+ * outside the tape, which took a twentieth of a step), with the heads run inside a custom op's forward
  * so that they stay off the tape and every input gets a zero gradient.
  */
 const targetQ = (parameters: Parameters, states: Encoded, actions: Encoded): tf.Tensor1D => {
