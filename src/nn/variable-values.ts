@@ -16,17 +16,14 @@ import * as tf from '@tensorflow/tfjs-core';
 type HeapBackend = { typedArrayFromHeap(tensor: tf.Tensor): Float32Array };
 
 /** A float32 tensor's storage on the WASM backend as a view (no copy); undefined on other backends. */
-export const heapView = (tensor: tf.Tensor): Float32Array | undefined =>
+const heapView = (tensor: tf.Tensor): Float32Array | undefined =>
   tf.getBackend() === 'wasm' && tensor.dtype === 'float32' ? (tf.backend() as unknown as HeapBackend).typedArrayFromHeap(tensor) : undefined;
 
 /** A tensor's values to read at once: the heap view where there is one, else the backend's data. */
 export const readValues = (tensor: tf.Tensor): Float32Array => heapView(tensor) ?? (tensor.dataSync() as Float32Array);
 
-/** A variable's values as a private copy (the cpu backend's dataSync hands out its own storage). */
-export const copyValues = (tensor: tf.Tensor): Float32Array => (tensor.dataSync() as Float32Array).slice();
-
 /** Replaces a variable's values with `values`, of its own size. */
-export const assignValues = (variable: tf.Variable, values: Float32Array): void => {
+const assignValues = (variable: tf.Variable, values: Float32Array): void => {
   const next = tf.tensor(values, variable.shape, 'float32');
   variable.assign(next);
   next.dispose();
