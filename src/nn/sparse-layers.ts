@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/rng.ts';
 import { LinearShapeError } from './linear.ts';
 import { preferSparse, sparseTimesDense, sparseTransposeTimes } from './sparse-products.ts';
-import { readValues, tensorsCopyTheirValues } from './variable-values.ts';
+import { readValues, tensorFromScratch } from './variable-values.ts';
 
 /** A sparse vector: sorted unique indices with their values (what the hashed encoder produces). */
 export type SparseVector = { indices: Int32Array; values: Float32Array };
@@ -134,12 +134,11 @@ export function sparseLinear(x: SparseRows, w: tf.Tensor2D, b: tf.Tensor1D, know
     throw new LinearShapeError(`sparseLinear: a known product of shape [${known.shape}] cannot stand for [${x.count}, ${width}]`, { hint: 'Pass the product of these very rows and weights.' });
   }
   const sparse = preferSparse(x);
-  // The tensors are read in place and, where the new tensor copies it, the kernel's output handed over without a copy of its own.
-  const copy = !tensorsCopyTheirValues();
+  // The tensors are read in place, and the kernel's output (its scratch memory) becomes the new tensor.
   const product = (weights: tf.Tensor2D): tf.Tensor2D =>
-    sparse ? tf.tensor2d(sparseTimesDense(x, readValues(weights), width, copy), [x.count, width]) : tf.matMul(tf.tensor2d(denseRows(x), [x.count, inputs]), weights);
+    sparse ? tensorFromScratch(sparseTimesDense(x, readValues(weights), width, false), [x.count, width]) : tf.matMul(tf.tensor2d(denseRows(x), [x.count, inputs]), weights);
   const weightGradient = (dy: tf.Tensor2D): tf.Tensor2D =>
-    sparse ? tf.tensor2d(sparseTransposeTimes(x, readValues(dy), width, copy), [inputs, width]) : tf.matMul(tf.tensor2d(denseRows(x, true), [inputs, x.count]), dy);
+    sparse ? tensorFromScratch(sparseTransposeTimes(x, readValues(dy), width, false), [inputs, width]) : tf.matMul(tf.tensor2d(denseRows(x, true), [inputs, x.count]), dy);
   const op = tf.customGrad(((weights: tf.Tensor2D, bias: tf.Tensor1D) => ({
     value: known === undefined ? tf.add(product(weights), bias) : tf.clone(known),
     gradFunc: (dy: tf.Tensor) => [weightGradient(dy as tf.Tensor2D), tf.sum(dy, 0)],

@@ -49,8 +49,9 @@ export const replaceValues = (variable: tf.Variable, fill: (current: Float32Arra
 };
 
 /**
- * Whether a tensor made from a typed array copies it at once (WASM writes it into its heap), so
- * that a scratch buffer reused by the next call can be handed over. The cpu backend keeps the
- * array itself as the tensor's storage.
+ * A tensor of `values` that may be a scratch buffer the next kernel call overwrites: WASM copies a
+ * typed array into its heap as the tensor is made, so the buffer is handed over as it is; the cpu
+ * backend keeps the array itself as the tensor's storage, so it gets a copy.
  */
-export const tensorsCopyTheirValues = (): boolean => tf.getBackend() === 'wasm';
+export const tensorFromScratch = (values: Float32Array, shape: [number, number]): tf.Tensor2D =>
+  tf.tensor2d(tf.getBackend() === 'wasm' ? values : values.slice(), shape);

@@ -16,7 +16,7 @@ import type { Turn } from '../task/types.ts';
 import type { Embedder, SparseVector } from '../embed/hashed.ts';
 import { ReverieError } from '../errors.ts';
 import type { Rng } from '../util/rng.ts';
-import { exchangeRows, sumVectors } from './exchange-rows.ts';
+import { evidenceSums, exchangeRows } from './exchange-rows.ts';
 import type { ExchangeRows } from './exchange-rows.ts';
 import { createRowsBuilder, dropSparse, selectRows, sparseRows } from '../nn/sparse-layers.ts';
 import type { SparseRows } from '../nn/sparse-layers.ts';
@@ -97,12 +97,8 @@ export const prepareTransitions = (
   const stateEvidence = evidence === undefined ? undefined : transitions.map((transition) => evidence.ofState(transition.state));
   const nextEvidence = evidence === undefined || stateEvidence === undefined || !evidenceOfNext ? undefined : ofNext(stateEvidence, evidence.ofState);
   // Each state's evidence is summed once here, not in every batch that draws it (the same rows, bit for bit).
-  const summed = (perTransition: readonly (readonly SparseVector[])[] | undefined): SparseRows | undefined => {
-    if (perTransition === undefined || evidence === undefined) return undefined;
-    const builder = createRowsBuilder(evidence.width);
-    for (const vectors of perTransition) builder.push(sumVectors(vectors, evidence.width));
-    return builder.done();
-  };
+  const summed = (perTransition: readonly (readonly SparseVector[])[] | undefined): SparseRows | undefined =>
+    perTransition === undefined || evidence === undefined ? undefined : evidenceSums(perTransition, evidence.width);
   /** The user's reply to each transition's utterance, if the user replied. */
   const replies = transitions.map((transition) => {
     const reply = kept[transition.dialogue]?.turns[transition.state.length + 1];

@@ -251,10 +251,14 @@ export const qValues = (parameters: Parameters, head: QHead, states: Encoded, ac
   const hidden = tf.reshape(tf.add(tf.add(fromState, fromAction), fromProduct), [b * a, h]) as tf.Tensor2D;
   const q = tf.add(tf.reshape(readout(parameters, head, hidden), [b, a]), wideAll(parameters, head, states, actions)) as tf.Tensor2D;
   if (states.belief === undefined || actions.belief === undefined) return q;
-  const matched = tf.add(q, linear(tf.mul(states.belief, fieldWeights(parameters, `${head}.match`)) as tf.Tensor2D, tf.transpose(actions.belief) as tf.Tensor2D)) as tf.Tensor2D;
-  if (actions.answers === undefined || !parameters.has(`${head}.information`)) return matched;
-  return tf.add(matched, informationAll(states.belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, head))) as tf.Tensor2D;
+  return withInformation(parameters, head, tf.add(q, linear(tf.mul(states.belief, fieldWeights(parameters, `${head}.match`)) as tf.Tensor2D, tf.transpose(actions.belief) as tf.Tensor2D)) as tf.Tensor2D, states, actions);
 };
+
+/** Scores [B, A] of a head plus, where it reads the answer model, Σ_f w_f·I_f(s, a) (see answers.ts). */
+const withInformation = (parameters: Parameters, head: string, scores: tf.Tensor2D, states: Encoded, actions: Encoded): tf.Tensor2D =>
+  states.belief === undefined || actions.answers === undefined || !parameters.has(`${head}.information`)
+    ? scores
+    : (tf.add(scores, informationAll(states.belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, head))) as tf.Tensor2D);
 
 /** Whether V reads the belief, so that states given to it must carry one. */
 export const valueReadsBelief = (parameters: Parameters): boolean => parameters.has('v.match');
@@ -279,9 +283,7 @@ export const values = (parameters: Parameters, states: Encoded): tf.Tensor1D => 
 export const policyLogits = (parameters: Parameters, states: Encoded, actions: Encoded): tf.Tensor2D => {
   const logits = tf.add(linear(linear(states.hidden, as2d(parameters, 'policy.w')), tf.transpose(actions.hidden)), wideAll(parameters, 'policy', states, actions)) as tf.Tensor2D;
   if (states.belief === undefined || actions.belief === undefined) return logits;
-  const matched = tf.add(logits, logMatch(parameters, states.belief, actions.belief)) as tf.Tensor2D;
-  if (actions.answers === undefined || !parameters.has('policy.information')) return matched;
-  return tf.add(matched, informationAll(states.belief, actions.answers, beliefLayout(parameters), informationWeights(parameters, 'policy'))) as tf.Tensor2D;
+  return withInformation(parameters, 'policy', tf.add(logits, logMatch(parameters, states.belief, actions.belief)) as tf.Tensor2D, states, actions);
 };
 
 /** target ← (1 − ρ)·target + ρ·online, for every target head. */
